@@ -1,0 +1,248 @@
+"""Command-line interface: thin commands over the Python API.
+
+Each command opens the store, calls one API function, and prints the result
+as a table for people or, with ``--format json``, as JSON for scripts.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from bilat import pipeline
+from bilat.documents import ReadOptions
+from bilat.errors import BilatError
+from bilat.report import export as exporter
+from bilat.store import open_store, search as fts
+
+out = Console(highlight=False, soft_wrap=False)
+if not out.is_terminal:  # pipes and files get whole lines, not an 80-column wrap
+    out.width = 200
+err = Console(stderr=True, highlight=False)
+
+db_option = click.option(
+    "--db", envvar="BILAT_DB", default="bilat.db", show_default=True, show_envvar=True,
+    type=click.Path(dir_okay=False), help="SQLite database file.",
+)
+
+
+def format_option(choices=("table", "json")):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0],
+                        show_default=True, help="Output format; json is for scripts.")
+
+
+@contextmanager
+def store_for(db: str):
+    try:
+        store = open_store(db)
+    except BilatError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        yield store
+    except BilatError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bilat")
+def cli():
+    """bilat: a sourced, queryable record of a bilateral defense relationship."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@db_option
+@click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a URL.")
+@click.option("--max-size", default=20.0, show_default=True, help="Largest input to accept, in MB.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar (default: when stderr is a terminal and there are several inputs).")
+@format_option()
+def ingest(inputs, db, timeout, max_size, progress, fmt):
+    """Ingest files, folders (recursively), http(s) URLs, or - for stdin.
+
+    Supported: .txt, .md (YAML front matter read), .html, .pdf (text layer).
+    Re-ingesting an unchanged input changes nothing; a changed file becomes a
+    new version; a near-identical copy is recorded as another appearance.
+    Exits 1 if any input failed; the others are still stored.
+    """
+    options = ReadOptions(max_bytes=int(max_size * 1024 * 1024), timeout=timeout)
+    show_bar = progress if progress is not None else err.is_terminal
+    with store_for(db) as store:
+        with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), TextColumn("{task.description}"),
+                      console=err, transient=True, disable=not show_bar) as bar:
+            task = bar.add_task("", total=None)
+
+            def on_total(n):
+                bar.update(task, total=n)
+                if n < 2 and progress is None:
+                    bar.disable = True
+
+            def on_item(item):
+                bar.update(task, advance=1, description=escape(Path(item.source).name[:40]))
+                if item.status == "failed":
+                    err.print(f"[red]error:[/] {escape(item.source)}: {escape(item.reason or 'failed')}",
+                              soft_wrap=True)
+
+            report = pipeline.ingest(inputs, store, options=options, on_item=on_item, on_total=on_total)
+        if fmt == "json":
+            print_json([item.__dict__ for item in report.items])
+        else:
+            counts = report.counts()
+            parts = [f"{counts[k]} {k}" for k in ("new", "version", "copy", "syndicated", "unchanged", "failed")
+                     if counts.get(k)]
+            out.print(f"{len(report.items)} input(s): {', '.join(parts) or 'nothing to do'}. "
+                      f"Store: {escape(db)}")
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--all", "include_all", is_flag=True, help="Include superseded versions.")
+@format_option()
+def docs(db, include_all, fmt):
+    """List stored documents."""
+    with store_for(db) as store:
+        rows = store.documents(include_superseded=include_all)
+    if fmt == "json":
+        return print_json(rows)
+    table = Table(show_lines=False)
+    for col in ("id", "name", "title", "publisher", "published", "lang", "words", "facts", "seen"):
+        wide = col in ("title", "name", "publisher")
+        table.add_column(col, no_wrap=not wide, overflow="ellipsis", max_width=60 if wide else None)
+    for r in rows:
+        table.add_row(str(r["id"]), escape(r["name"]), escape((r["title"] or "")[:70]),
+                      escape(r["publisher"] or ""), r["published"] or "", r["language"] or "",
+                      str(r["word_count"]), str(r["facts"]),
+                      str(r["appearances"]) + ("" if r["current"] else " (old)"))
+    out.print(table)
+
+
+@cli.command()
+@click.argument("doc")
+@db_option
+@click.option("--sentences", is_flag=True, help="List sentences with their offsets.")
+@format_option()
+def show(doc, db, sentences, fmt):
+    """Show one document: metadata, appearances and cleaned text.
+
+    DOC is an id, a hash prefix, a file name or a URL.
+    """
+    with store_for(db) as store:
+        row = store.document(doc)
+        sents = store.sentences(row["id"]) if sentences else None
+    if fmt == "json":
+        if sents is not None:
+            row["sentences"] = sents
+        return print_json(row)
+    for key in ("id", "hash", "title", "publisher", "author", "published", "language", "format",
+                "word_count", "sentence_count", "facts", "current"):
+        out.print(f"[bold]{key:>14}[/]: {escape(str(row[key]))}")
+    for a in row["appearances"]:
+        note = "" if a["superseded_by"] is None else f" (superseded by appearance {a['superseded_by']})"
+        out.print(f"[bold]{'appearance':>14}[/]: {a['relation']} {escape(a['location'])}"
+                  f" [dim]{a['seen_at']}{note}[/]")
+    out.print()
+    if sents is None:
+        out.print(Text(row["text"]))
+    else:
+        for s in sents:
+            out.print(Text(f"[{s['idx']}] {s['start']}-{s['end']}  {s['text']}"))
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@format_option()
+def search(query, db, limit, fmt):
+    """Full-text search; ranked hits with highlighted snippets.
+
+    Plain words must all occur (diacritics ignored: "Bien Hoa" finds "Biên Hòa");
+    FTS5 syntax works too: "exact phrase", OR, NOT, prefix*.
+    """
+    with store_for(db) as store:
+        hits = store.search(query, limit=limit)
+    if fmt == "json":
+        return print_json([{k: v for k, v in h.items() if k != "highlighted"} for h in hits])
+    if not hits:
+        out.print(f"No matches for {escape(query)!r}.")
+        return
+    for rank, hit in enumerate(hits, 1):
+        out.print(f"[bold]{rank}. {escape(hit['title'] or hit['name'])}[/] "
+                  f"[dim]({escape(hit['name'])}, {escape(hit['publisher'] or 'unknown publisher')}, "
+                  f"{hit['published'] or 'undated'})[/]")
+        out.print(_highlighted(hit["highlighted"]))
+
+
+def _highlighted(snippet: str) -> Text:
+    text = Text("   ")
+    for i, part in enumerate(snippet.replace("\n", " ").split(fts.HIGHLIGHT_OPEN)):
+        if i == 0:
+            text.append(part)
+            continue
+        marked, _, rest = part.partition(fts.HIGHLIGHT_CLOSE)
+        text.append(marked, style="bold yellow")
+        text.append(rest)
+    return text
+
+
+@cli.command()
+@db_option
+@format_option()
+def stats(db, fmt):
+    """Counts: documents, versions, appearances, sentences, facts by kind."""
+    with store_for(db) as store:
+        data = store.stats()
+    if fmt == "json":
+        return print_json(data)
+    relations = ", ".join(f"{v} {k}" for k, v in sorted(data["appearances_by_relation"].items()))
+    kinds = ", ".join(f"{v} {k}s" for k, v in data["facts_by_kind"].items())
+    out.print(f"[bold]Store[/] {escape(data['database'])} (schema v{data['schema_version']})")
+    out.print(f"  documents  {data['documents']} ({data['superseded_versions']} older versions kept)")
+    out.print(f"  appearances {data['appearances']} ({relations or 'none'})")
+    out.print(f"  sentences  {data['sentences']}, words {data['words']}")
+    out.print(f"  facts      {data['facts']} ({kinds})")
+    out.print(f"  languages  {', '.join(f'{k}: {v}' for k, v in data['languages'].items()) or 'none'}")
+
+
+@cli.command()
+@db_option
+@click.option("--kind", type=click.Choice(exporter.KINDS), help="Only facts of this kind.")
+@click.option("--format", "fmt", type=click.Choice(exporter.EXPORT_FORMATS), default="jsonl", show_default=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+def export(db, kind, fmt, out_path):
+    """Export facts, one record per fact, in the shape of GUIDELINES.md."""
+    with store_for(db) as store:
+        if out_path:
+            tmp = Path(out_path).with_name(Path(out_path).name + ".tmp")
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                n = exporter.export_facts(store, fh, kind=kind, format=fmt)
+            tmp.replace(out_path)
+            err.print(f"{n} fact(s) written to {escape(out_path)}")
+        else:
+            exporter.export_facts(store, sys.stdout, kind=kind, format=fmt)
+
+
+def main():
+    cli(prog_name="bilat")
+
+
+if __name__ == "__main__":
+    main()

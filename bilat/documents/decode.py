@@ -1,0 +1,53 @@
+"""Bytes to text: byte-order marks, UTF-8, then detected legacy encodings."""
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from bilat.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Share of control characters above which decoded "text" is really binary.
+_MAX_CONTROL_SHARE = 0.01
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode ``data`` to ``str`` or raise :class:`InputError` for binary data."""
+    if not data.strip():
+        raise InputError(source, "empty input")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(encoding, errors="replace"), source)
+    try:
+        return _checked(data.decode("utf-8"), source)
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:8192] and not _looks_utf16(data):
+        raise InputError(source, "binary file, not text")
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        raise InputError(source, "binary file or unknown text encoding")
+    return _checked(data.decode(best.encoding, errors="replace"), source)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    zeros_even = sample[0::2].count(0)
+    zeros_odd = sample[1::2].count(0)
+    half = max(len(sample) // 2, 1)
+    return max(zeros_even, zeros_odd) / half > 0.3 and min(zeros_even, zeros_odd) / half < 0.05
+
+
+def _checked(text: str, source: str) -> str:
+    sample = text[:20_000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
+        raise InputError(source, "binary file, not text")
+    return text

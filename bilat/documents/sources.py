@@ -1,0 +1,116 @@
+"""Turn what the user named (files, folders, URLs, ``-``) into raw inputs."""
+from __future__ import annotations
+
+import os
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilat.errors import InputError
+
+from .model import RawInput
+
+SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf"}
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_TIMEOUT = 20.0
+USER_AGENT = "bilat/0.1 (+document ingest)"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def expand(targets: list[str]) -> Iterator[str | InputError]:
+    """Yield each file, URL or ``-`` in ``targets``; folders are walked
+    recursively (sorted, hidden entries skipped, supported suffixes only)."""
+    for target in targets:
+        if target == "-" or _is_url(target):
+            yield target
+            continue
+        if "://" in target:
+            yield InputError(target, "malformed or unsupported URL (only http:// and https://)")
+            continue
+        path = Path(target)
+        if path.is_dir():
+            found = False
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for fname in sorted(files):
+                    if fname.startswith(".") or Path(fname).suffix.lower() not in SUPPORTED_SUFFIXES:
+                        continue
+                    found = True
+                    yield str(Path(root) / fname)
+            if not found:
+                yield InputError(target, "folder holds no supported documents (.txt .md .html .pdf)")
+        elif path.exists():
+            yield target
+        else:
+            yield InputError(target, "no such file or folder")
+
+
+def read(target: str, options: ReadOptions = ReadOptions()) -> RawInput:
+    """Read one expanded target into memory, enforcing the size cap."""
+    if target == "-":
+        data = sys.stdin.buffer.read(options.max_bytes + 1)
+        _check_size(target, len(data), options)
+        return RawInput(location="-", name="stdin", data=data)
+    if _is_url(target):
+        return fetch(target, options)
+    path = Path(target)
+    try:
+        size = path.stat().st_size
+        _check_size(target, size, options)
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError(target, "permission denied") from None
+    except IsADirectoryError:
+        raise InputError(target, "is a folder") from None
+    except OSError as exc:
+        raise InputError(target, f"cannot read file ({exc.strerror or exc})") from None
+    return RawInput(location=str(path.resolve()), name=path.name, data=data)
+
+
+def fetch(url: str, options: ReadOptions = ReadOptions()) -> RawInput:
+    """GET ``url`` with a timeout and a size cap."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    try:
+        with urllib.request.urlopen(request, timeout=options.timeout) as response:
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit():
+                _check_size(url, int(length), options)
+            data = response.read(options.max_bytes + 1)
+            _check_size(url, len(data), options)
+            content_type = response.headers.get_content_type()
+            final_url = response.geturl() or url
+    except InputError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise InputError(url, f"HTTP error {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            raise InputError(url, f"timed out after {options.timeout:g} s") from None
+        raise InputError(url, f"cannot fetch ({reason})") from None
+    except TimeoutError:
+        raise InputError(url, f"timed out after {options.timeout:g} s") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(url, f"cannot fetch ({exc})") from None
+    return RawInput(location=final_url, name=final_url, data=data, content_type=content_type)
+
+
+def _check_size(source: str, size: int, options: ReadOptions) -> None:
+    if size > options.max_bytes:
+        raise InputError(
+            source, f"too large ({size / 1e6:.1f} MB; the limit is {options.max_bytes / 1e6:.0f} MB)"
+        )
+
+
+def _is_url(target: str) -> bool:
+    parts = urllib.parse.urlsplit(target)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in target

@@ -1,0 +1,61 @@
+"""Facts out, in the record shape of GUIDELINES.md (one record per fact)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import IO
+
+from bilat.errors import QueryError
+from bilat.extract import KINDS
+
+EXPORT_FORMATS = ("jsonl", "csv")
+COMMON_FIELDS = ("kind", "doc", "quote", "area", "start", "end", "id", "confidence")
+KIND_FIELDS = {
+    "figure": ("value", "unit", "counted", "qualifier", "as_of", "change", "measure", "subject"),
+    "agreement": ("name", "type", "date", "parties"),
+    "transfer": ("item", "quantity", "supplier", "recipient", "mechanism", "status", "date"),
+    "event": ("type", "date", "actors", "location", "modality"),
+}
+CSV_COLUMNS = list(dict.fromkeys(
+    [*COMMON_FIELDS, *(f for kind in KINDS for f in KIND_FIELDS[kind])]))
+
+
+def export_records(store, kind: str | None = None) -> list[dict]:
+    """Facts of the current documents, each a dict in the export shape."""
+    if kind is not None and kind not in KINDS:
+        raise QueryError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+    records = []
+    for fact in store.facts(kind=kind):
+        record = {name: fact.get(name) for name in COMMON_FIELDS}
+        record.update({name: fact.get(name) for name in KIND_FIELDS[fact["kind"]]})
+        records.append(record)
+    return records
+
+
+def export_facts(store, out: IO[str], kind: str | None = None, format: str = "jsonl") -> int:
+    """Write facts to ``out`` as JSON Lines or CSV; return how many."""
+    if format not in EXPORT_FORMATS:
+        raise QueryError(f"unknown export format {format!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+    records = export_records(store, kind)
+    if format == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: _csv_cell(v) for k, v in record.items()})
+    return len(records)
+
+
+def _csv_cell(value):
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def to_string(store, kind: str | None = None, format: str = "jsonl") -> str:
+    buffer = io.StringIO()
+    export_facts(store, buffer, kind, format)
+    return buffer.getvalue()

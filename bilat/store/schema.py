@@ -1,0 +1,120 @@
+"""Tables, defined once with SQLAlchemy Core, and the migrations that build them.
+
+The schema version lives in the ``meta`` table. Each migration is a function
+run in its own transaction; a database is never left half-migrated.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    BigInteger, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    UniqueConstraint, text,
+)
+from sqlalchemy.engine import Connection
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hash", String(64), nullable=False, unique=True),  # sha256 of the cleaned text
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("author", Text),
+    Column("published", String(32)),
+    Column("language", String(16)),
+    Column("format", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("word_count", Integer, nullable=False),
+    Column("sentence_count", Integer, nullable=False),
+    Column("extra", Text),  # JSON: metadata the format carried beyond the columns
+    Column("created_at", String(32), nullable=False),
+)
+
+# Every time a document was seen: where (path or URL), as what bytes, and how
+# it relates to the document (the original, an identical copy, a near-duplicate
+# syndicated copy). A location whose content changed keeps its old appearance,
+# marked superseded by the new one: that is the version history.
+appearances = Table(
+    "appearances", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("location", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("raw_hash", String(64), nullable=False),
+    Column("relation", String(16), nullable=False),  # original | copy | syndicated
+    Column("similarity", Float, nullable=False),
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("author", Text),
+    Column("published", String(32)),
+    Column("seen_at", String(32), nullable=False),
+    Column("superseded_by", Integer, ForeignKey("appearances.id")),
+    UniqueConstraint("location", "raw_hash", name="uq_appearance_location_raw"),
+)
+Index("ix_appearances_location", appearances.c.location)
+
+sentences = Table(
+    "sentences", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+# Bottom-k sketch of each document's word shingles, for near-duplicate lookup.
+sketches = Table(
+    "sketches", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("hash", BigInteger, primary_key=True),
+)
+Index("ix_sketches_hash", sketches.c.hash)
+
+facts = Table(
+    "facts", metadata,
+    Column("id", String(64), primary_key=True),  # content hash of document, kind, fields, span
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False, index=True),
+    Column("area", String(32)),
+    Column("data", Text, nullable=False),  # JSON: the kind's fields as in GUIDELINES.md
+    Column("confidence", Float, nullable=False),
+    Column("extractor", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+evidence = Table(
+    "evidence", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("fact_id", String(64), ForeignKey("facts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("sentence_idx", Integer),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("quote", Text, nullable=False),
+)
+
+SCHEMA_VERSION_KEY = "schema_version"
+
+
+def _v1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[meta, documents, appearances, sentences, sketches, facts, evidence])
+    if conn.dialect.name == "sqlite":
+        # External-content-free FTS5 index of current document text; diacritics
+        # folded so "Bien Hoa" finds "Biên Hòa".
+        conn.execute(text(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5("
+            "title, text, tokenize = 'unicode61 remove_diacritics 2')"
+        ))
+
+
+# version -> migration taking the database from version-1 to version.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1}
+LATEST = max(MIGRATIONS)

@@ -1,0 +1,392 @@
+"""The store: documents, their appearances and versions, sentences, facts.
+
+Writes go through :meth:`Store.add_document`, one transaction per document,
+so an interrupted run leaves every document either fully stored or absent.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import and_, create_engine, event, func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError
+
+from bilat.documents import Document
+from bilat.errors import NotFound, StoreError
+from bilat.extract import Fact
+from bilat.nlp import Sentence
+from bilat.resolve import near_duplicates
+
+from . import schema, search
+from .schema import appearances, documents, evidence, facts, sentences, sketches
+
+DEFAULT_DB = "bilat.db"
+
+
+def default_db_path() -> str:
+    """``$BILAT_DB`` if set, else ``./bilat.db``."""
+    return os.environ.get("BILAT_DB") or DEFAULT_DB
+
+
+def open_store(db: str | os.PathLike | None = None) -> Store:
+    return Store(db if db is not None else default_db_path())
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What storing one document did.
+
+    status: ``new`` (a new document), ``version`` (new content at a known
+    location), ``copy`` (identical text already stored), ``syndicated``
+    (near-duplicate of a stored document), ``unchanged`` (seen before).
+    """
+
+    status: str
+    document_id: int
+    similarity: float = 1.0
+    replaced_document_id: int | None = None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Store:
+    def __init__(self, db: str | os.PathLike):
+        self.db = str(db)
+        url = self.db if "://" in self.db else f"sqlite:///{self.db}"
+        if url.startswith("sqlite:///") and self.db != ":memory:":
+            parent = Path(url.removeprefix("sqlite:///")).parent
+            if not parent.exists():
+                raise StoreError(f"{self.db}: folder {parent} does not exist")
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+        except Exception as exc:
+            raise StoreError(f"{self.db}: cannot open database ({exc})") from None
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.migrate()
+
+    # -- lifecycle ---------------------------------------------------------
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return self._version(conn)
+
+    def _version(self, conn: Connection) -> int:
+        if not self.engine.dialect.has_table(conn, "meta"):
+            return 0
+        value = conn.execute(
+            select(schema.meta.c.value).where(schema.meta.c.key == schema.SCHEMA_VERSION_KEY)
+        ).scalar()
+        return int(value) if value else 0
+
+    def migrate(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                current = self._version(conn)
+        except DatabaseError as exc:
+            raise StoreError(f"{self.db}: not a bilat database ({exc.orig})") from None
+        if current > schema.LATEST:
+            raise StoreError(
+                f"{self.db}: schema version {current} is newer than this bilat ({schema.LATEST}); upgrade bilat"
+            )
+        for version in range(current + 1, schema.LATEST + 1):
+            with self.engine.begin() as conn:
+                schema.MIGRATIONS[version](conn)
+                conn.execute(schema.meta.delete().where(schema.meta.c.key == schema.SCHEMA_VERSION_KEY))
+                conn.execute(schema.meta.insert().values(key=schema.SCHEMA_VERSION_KEY, value=str(version)))
+
+    # -- writing -----------------------------------------------------------
+    def has_appearance(self, location: str, raw_hash: str) -> int | None:
+        """The document id already stored for these exact bytes at this location."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(appearances.c.document_id).where(
+                    and_(appearances.c.location == location, appearances.c.raw_hash == raw_hash)
+                )
+            ).scalar()
+
+    def add_document(self, doc: Document, sents: list[Sentence], found: list[Fact]) -> AddResult:
+        """Store ``doc`` with its sentences and facts in one transaction."""
+        with self.engine.begin() as conn:
+            known = conn.execute(
+                select(appearances.c.document_id).where(
+                    and_(appearances.c.location == doc.location, appearances.c.raw_hash == doc.raw_hash)
+                )
+            ).scalar()
+            if known is not None:
+                return AddResult("unchanged", known)
+            previous = self._current_appearance(conn, doc.location)
+            existing = conn.execute(select(documents.c.id).where(documents.c.hash == doc.content_hash)).scalar()
+            doc_sketch = near_duplicates.sketch(doc.text)
+            if existing is not None:
+                status, doc_id, similarity = "copy", existing, 1.0
+            else:
+                exclude = previous["document_id"] if previous else None
+                match = self._near_duplicate(conn, doc_sketch, exclude)
+                if match:
+                    status, (doc_id, similarity) = "syndicated", match
+                else:
+                    doc_id = self._insert_document(conn, doc, sents, doc_sketch, found)
+                    status = "version" if previous else "new"
+                    similarity = 1.0
+            relation = {"copy": "copy", "syndicated": "syndicated"}.get(status, "original")
+            if previous and previous["document_id"] == doc_id and status == "copy":
+                status = "unchanged"  # same text at the same place, only the bytes differ
+            new_appearance = conn.execute(appearances.insert().values(
+                document_id=doc_id, location=doc.location, name=doc.name, raw_hash=doc.raw_hash,
+                relation=relation, similarity=round(similarity, 4), title=doc.title,
+                publisher=doc.publisher, author=doc.author, published=doc.published, seen_at=_now(),
+            )).inserted_primary_key[0]
+            if previous:
+                conn.execute(appearances.update().where(appearances.c.id == previous["id"])
+                             .values(superseded_by=new_appearance))
+            replaced = previous["document_id"] if previous and previous["document_id"] != doc_id else None
+            return AddResult(status, doc_id, similarity, replaced)
+
+    def _current_appearance(self, conn: Connection, location: str):
+        return conn.execute(
+            select(appearances.c.id, appearances.c.document_id)
+            .where(and_(appearances.c.location == location, appearances.c.superseded_by.is_(None)))
+            .order_by(appearances.c.id.desc()).limit(1)
+        ).mappings().first()
+
+    def _near_duplicate(self, conn: Connection, doc_sketch: list[int], exclude: int | None):
+        if not doc_sketch:
+            return None
+        shared = func.count().label("shared")
+        query = (
+            select(sketches.c.document_id, shared)
+            .where(sketches.c.hash.in_(doc_sketch))
+            .group_by(sketches.c.document_id)
+            .having(shared >= near_duplicates.min_shared(len(doc_sketch)))
+            .order_by(shared.desc()).limit(5)
+        )
+        best = None
+        for candidate, _count in conn.execute(query):
+            if candidate == exclude:
+                continue
+            other = [h for (h,) in conn.execute(select(sketches.c.hash).where(sketches.c.document_id == candidate))]
+            similarity = near_duplicates.estimate_similarity(doc_sketch, other)
+            if similarity >= near_duplicates.DUPLICATE_THRESHOLD and (best is None or similarity > best[1]):
+                best = (candidate, similarity)
+        return best
+
+    def _insert_document(self, conn, doc: Document, sents, doc_sketch, found) -> int:
+        doc_id = conn.execute(documents.insert().values(
+            hash=doc.content_hash, title=doc.title, publisher=doc.publisher, author=doc.author,
+            published=doc.published, language=doc.language, format=doc.format, text=doc.text,
+            word_count=doc.word_count, sentence_count=len(sents),
+            extra=json.dumps(doc.extra, ensure_ascii=False) if doc.extra else None, created_at=_now(),
+        )).inserted_primary_key[0]
+        if sents:
+            conn.execute(sentences.insert(), [
+                {"document_id": doc_id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text}
+                for s in sents
+            ])
+        if doc_sketch:
+            conn.execute(sketches.insert(), [{"document_id": doc_id, "hash": h} for h in doc_sketch])
+        self._write_facts(conn, doc_id, doc.content_hash, found)
+        search.index_document(conn, doc_id, doc.title, doc.text)
+        return doc_id
+
+    def replace_facts(self, document_id: int, found: list[Fact]) -> int:
+        """Atomically replace every fact of one document (re-extraction)."""
+        with self.engine.begin() as conn:
+            doc_hash = conn.execute(select(documents.c.hash).where(documents.c.id == document_id)).scalar()
+            if doc_hash is None:
+                raise NotFound(f"no document with id {document_id}")
+            old = select(facts.c.id).where(facts.c.document_id == document_id)
+            conn.execute(evidence.delete().where(evidence.c.fact_id.in_(old)))
+            conn.execute(facts.delete().where(facts.c.document_id == document_id))
+            return self._write_facts(conn, document_id, doc_hash, found)
+
+    def _write_facts(self, conn, doc_id: int, doc_hash: str, found: list[Fact]) -> int:
+        rows, proofs, seen = [], [], set()
+        for fact in found:
+            fid = fact.fact_id(doc_hash)
+            if fid in seen:
+                continue
+            seen.add(fid)
+            rows.append({
+                "id": fid, "document_id": doc_id, "kind": fact.kind, "area": fact.area,
+                "data": json.dumps(fact.fields, ensure_ascii=False), "confidence": fact.confidence,
+                "extractor": fact.extractor, "created_at": _now(),
+            })
+            ev = fact.evidence
+            proofs.append({"fact_id": fid, "document_id": doc_id, "sentence_idx": ev.sentence_idx,
+                           "start": ev.start, "end": ev.end, "quote": ev.quote})
+        if rows:
+            conn.execute(facts.insert(), rows)
+            conn.execute(evidence.insert(), proofs)
+        return len(rows)
+
+    # -- reading -----------------------------------------------------------
+    def _current_ids(self):
+        """Documents that some location still shows (old versions excluded)."""
+        return select(appearances.c.document_id).where(appearances.c.superseded_by.is_(None))
+
+    def documents(self, include_superseded: bool = False) -> list[dict]:
+        first_seen = (
+            select(appearances.c.document_id, func.min(appearances.c.id).label("first"),
+                   func.count().label("appearances"))
+            .group_by(appearances.c.document_id).subquery()
+        )
+        query = (
+            select(documents.c.id, documents.c.hash, documents.c.title, documents.c.publisher,
+                   documents.c.author, documents.c.published, documents.c.language, documents.c.format,
+                   documents.c.word_count, documents.c.sentence_count, appearances.c.name,
+                   appearances.c.location, first_seen.c.appearances)
+            .join(first_seen, first_seen.c.document_id == documents.c.id)
+            .join(appearances, appearances.c.id == first_seen.c.first)
+            .order_by(documents.c.id)
+        )
+        if not include_superseded:
+            query = query.where(documents.c.id.in_(self._current_ids()))
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+            counts = dict(conn.execute(
+                select(facts.c.document_id, func.count()).group_by(facts.c.document_id)).all())
+        for row in rows:
+            row["facts"] = counts.get(row["id"], 0)
+            row["current"] = True if not include_superseded else None
+        if include_superseded:
+            current = self._current_set()
+            for row in rows:
+                row["current"] = row["id"] in current
+        return rows
+
+    def _current_set(self) -> set[int]:
+        with self.engine.connect() as conn:
+            return {r for (r,) in conn.execute(self._current_ids())}
+
+    def resolve_ref(self, ref: str) -> int:
+        """A document id from an id, a hash prefix (6+ hex digits), or a name/location."""
+        ref = str(ref).strip()
+        with self.engine.connect() as conn:
+            if ref.isdigit():
+                found = conn.execute(select(documents.c.id).where(documents.c.id == int(ref))).scalar()
+                if found is not None:
+                    return found
+            if len(ref) >= 6 and all(c in "0123456789abcdef" for c in ref.lower()):
+                ids = conn.execute(select(documents.c.id).where(documents.c.hash.startswith(ref.lower()))).all()
+                if len(ids) == 1:
+                    return ids[0][0]
+            rows = conn.execute(
+                select(appearances.c.document_id)
+                .where((appearances.c.name == ref) | (appearances.c.location == ref))
+                .order_by(appearances.c.superseded_by.is_(None).desc(), appearances.c.id.desc())
+            ).all()
+            if rows:
+                return rows[0][0]
+        raise NotFound(f"no document matches {ref!r} (use an id, a hash prefix or a file name)")
+
+    def document(self, ref: str | int) -> dict:
+        doc_id = self.resolve_ref(str(ref))
+        with self.engine.connect() as conn:
+            row = dict(conn.execute(select(documents).where(documents.c.id == doc_id)).mappings().one())
+            row["extra"] = json.loads(row["extra"]) if row["extra"] else {}
+            row["appearances"] = [dict(r) for r in conn.execute(
+                select(appearances).where(appearances.c.document_id == doc_id).order_by(appearances.c.id)
+            ).mappings()]
+            row["facts"] = conn.execute(
+                select(func.count()).select_from(facts).where(facts.c.document_id == doc_id)).scalar()
+        row["current"] = any(a["superseded_by"] is None for a in row["appearances"])
+        return row
+
+    def sentences(self, ref: str | int) -> list[dict]:
+        doc_id = self.resolve_ref(str(ref))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(
+                select(sentences).where(sentences.c.document_id == doc_id).order_by(sentences.c.idx)
+            ).mappings()]
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        with self.engine.connect() as conn:
+            return search.search(conn, query, limit, current_only=self._current_ids())
+
+    def facts(self, kind: str | None = None, include_superseded: bool = False) -> list[dict]:
+        """Facts in the export shape of GUIDELINES.md, in document order."""
+        first = (select(appearances.c.document_id, func.min(appearances.c.id).label("first"))
+                 .group_by(appearances.c.document_id).subquery())
+        query = (
+            select(facts.c.id, facts.c.kind, facts.c.area, facts.c.data, facts.c.confidence,
+                   facts.c.document_id, evidence.c.start, evidence.c.end, evidence.c.quote,
+                   evidence.c.sentence_idx, appearances.c.name)
+            .join(evidence, evidence.c.fact_id == facts.c.id)
+            .join(first, first.c.document_id == facts.c.document_id)
+            .join(appearances, appearances.c.id == first.c.first)
+            .order_by(facts.c.document_id, evidence.c.start, facts.c.kind, facts.c.id)
+        )
+        if kind:
+            query = query.where(facts.c.kind == kind)
+        if not include_superseded:
+            query = query.where(facts.c.document_id.in_(self._current_ids()))
+        out = []
+        with self.engine.connect() as conn:
+            for row in conn.execute(query).mappings():
+                record = {"kind": row["kind"], "doc": row["name"], "quote": row["quote"]}
+                record.update(json.loads(row["data"]))
+                record.update({"area": row["area"], "start": row["start"], "end": row["end"],
+                               "id": row["id"], "confidence": row["confidence"],
+                               "document_id": row["document_id"], "sentence": row["sentence_idx"]})
+                out.append(record)
+        return out
+
+    def stats(self) -> dict:
+        current = self._current_ids()
+        with self.engine.connect() as conn:
+            def count(table, *where):
+                q = select(func.count()).select_from(table)
+                for w in where:
+                    q = q.where(w)
+                return conn.execute(q).scalar() or 0
+
+            by_kind = dict(conn.execute(
+                select(facts.c.kind, func.count()).where(facts.c.document_id.in_(current))
+                .group_by(facts.c.kind)).all())
+            by_lang = dict(conn.execute(
+                select(documents.c.language, func.count()).where(documents.c.id.in_(current))
+                .group_by(documents.c.language)).all())
+            by_relation = dict(conn.execute(
+                select(appearances.c.relation, func.count()).group_by(appearances.c.relation)).all())
+            return {
+                "database": self.db,
+                "schema_version": self._version(conn),
+                "documents": count(documents, documents.c.id.in_(current)),
+                "superseded_versions": count(documents, documents.c.id.not_in(current)),
+                "appearances": count(appearances),
+                "appearances_by_relation": by_relation,
+                "sentences": count(sentences, sentences.c.document_id.in_(current)),
+                "words": conn.execute(select(func.coalesce(func.sum(documents.c.word_count), 0))
+                                      .where(documents.c.id.in_(current))).scalar(),
+                "facts": sum(by_kind.values()),
+                "facts_by_kind": {k: by_kind.get(k, 0) for k in ("figure", "agreement", "transfer", "event")},
+                "languages": {str(k): v for k, v in by_lang.items()},
+            }
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
