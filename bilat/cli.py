@@ -124,9 +124,9 @@ def docs(db, include_all, fmt):
     table = Table(show_lines=False)
     for col in ("id", "name", "title", "publisher", "published", "lang", "words", "facts", "seen"):
         wide = col in ("title", "name", "publisher")
-        table.add_column(col, no_wrap=not wide, overflow="ellipsis", max_width=60 if wide else None)
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=60 if wide else None)
     for r in rows:
-        table.add_row(str(r["id"]), escape(r["name"]), escape((r["title"] or "")[:70]),
+        table.add_row(str(r["id"]), escape(r["name"]), escape(r["title"] or ""),
                       escape(r["publisher"] or ""), r["published"] or "", r["language"] or "",
                       str(r["word_count"]), str(r["facts"]),
                       str(r["appearances"]) + ("" if r["current"] else " (old)"))
@@ -219,6 +219,12 @@ def stats(db, fmt):
     out.print(f"  sentences  {data['sentences']}, words {data['words']}")
     out.print(f"  facts      {data['facts']} ({kinds})")
     out.print(f"  languages  {', '.join(f'{k}: {v}' for k, v in data['languages'].items()) or 'none'}")
+    if data["documents"]:
+        flag = "" if db == "bilat.db" else f" --db {db}"
+        out.print("\n[bold]Try next[/]")
+        for hint in (f"bilat docs{flag}", f"bilat search \"Bien Hoa\"{flag}", f"bilat show 1{flag}",
+                     f"bilat export{flag} --format csv --out facts.csv"):
+            out.print(f"  {escape(hint)}")
 
 
 @cli.command()

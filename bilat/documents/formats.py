@@ -120,17 +120,18 @@ def read_html(html: str, raw: RawInput) -> Parsed:
     try:
         result = trafilatura.bare_extraction(
             html, url=url, include_comments=False, include_tables=True,
-            with_metadata=True, favor_precision=True, as_dict=True,
+            with_metadata=True, favor_precision=True,
         )
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         raise InputError(raw.location, f"unreadable HTML ({type(exc).__name__})") from None
-    text = (result or {}).get("text") or ""
+    result = result.as_dict() if result is not None else {}
+    text = result.get("text") or ""
     if not text.strip():
         raise InputError(raw.location, "HTML page has no article text")
     meta = {}
     for ours, theirs in (("title", "title"), ("author", "author"), ("published", "date"),
                          ("publisher", "sitename"), ("url", "url"), ("language", "language")):
-        value = (result or {}).get(theirs)
+        value = result.get(theirs)
         if value:
             meta[ours] = str(value).strip()
     if url is None and meta.get("url", "").startswith("file"):

@@ -59,7 +59,9 @@ def read(target: str, options: ReadOptions = ReadOptions()) -> RawInput:
     if target == "-":
         data = sys.stdin.buffer.read(options.max_bytes + 1)
         _check_size(target, len(data), options)
-        return RawInput(location="-", name="stdin", data=data)
+        # Each distinct text piped in is its own document, not a new version of "stdin".
+        raw = RawInput(location="-", name="stdin", data=data)
+        return RawInput(location=f"stdin:{raw.raw_hash[:16]}", name="stdin", data=data)
     if _is_url(target):
         return fetch(target, options)
     path = Path(target)

@@ -1,4 +1,4 @@
 """Stage 4: joining what belongs together (near-duplicate documents for now)."""
-from .near_duplicates import SKETCH_SIZE, estimate_similarity, sketch
+from .near_duplicates import Sketch, near_duplicate, sketch
 
-__all__ = ["SKETCH_SIZE", "sketch", "estimate_similarity"]
+__all__ = ["Sketch", "sketch", "near_duplicate"]

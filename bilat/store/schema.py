@@ -34,6 +34,7 @@ documents = Table(
     Column("text", Text, nullable=False),
     Column("word_count", Integer, nullable=False),
     Column("sentence_count", Integer, nullable=False),
+    Column("shingle_count", Integer, nullable=False),  # distinct word 5-grams, for near-duplicates
     Column("extra", Text),  # JSON: metadata the format carried beyond the columns
     Column("created_at", String(32), nullable=False),
 )

@@ -168,24 +168,27 @@ class Store:
             .order_by(appearances.c.id.desc()).limit(1)
         ).mappings().first()
 
-    def _near_duplicate(self, conn: Connection, doc_sketch: list[int], exclude: int | None):
-        if not doc_sketch:
+    def _near_duplicate(self, conn: Connection, doc_sketch: near_duplicates.Sketch, exclude: int | None):
+        if not doc_sketch.hashes:
             return None
         shared = func.count().label("shared")
         query = (
             select(sketches.c.document_id, shared)
-            .where(sketches.c.hash.in_(doc_sketch))
+            .where(sketches.c.hash.in_(doc_sketch.hashes))
             .group_by(sketches.c.document_id)
-            .having(shared >= near_duplicates.min_shared(len(doc_sketch)))
+            .having(shared >= near_duplicates.min_shared(len(doc_sketch.hashes)))
             .order_by(shared.desc()).limit(5)
         )
         best = None
-        for candidate, _count in conn.execute(query):
+        for candidate, _count in conn.execute(query).all():
             if candidate == exclude:
                 continue
-            other = [h for (h,) in conn.execute(select(sketches.c.hash).where(sketches.c.document_id == candidate))]
-            similarity = near_duplicates.estimate_similarity(doc_sketch, other)
-            if similarity >= near_duplicates.DUPLICATE_THRESHOLD and (best is None or similarity > best[1]):
+            other = near_duplicates.Sketch(
+                [h for (h,) in conn.execute(select(sketches.c.hash).where(sketches.c.document_id == candidate))],
+                conn.execute(select(documents.c.shingle_count).where(documents.c.id == candidate)).scalar() or 0,
+            )
+            similarity = near_duplicates.near_duplicate(doc_sketch, other)
+            if similarity is not None and (best is None or similarity > best[1]):
                 best = (candidate, similarity)
         return best
 
@@ -193,7 +196,7 @@ class Store:
         doc_id = conn.execute(documents.insert().values(
             hash=doc.content_hash, title=doc.title, publisher=doc.publisher, author=doc.author,
             published=doc.published, language=doc.language, format=doc.format, text=doc.text,
-            word_count=doc.word_count, sentence_count=len(sents),
+            word_count=doc.word_count, sentence_count=len(sents), shingle_count=doc_sketch.shingles,
             extra=json.dumps(doc.extra, ensure_ascii=False) if doc.extra else None, created_at=_now(),
         )).inserted_primary_key[0]
         if sents:
@@ -201,8 +204,8 @@ class Store:
                 {"document_id": doc_id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text}
                 for s in sents
             ])
-        if doc_sketch:
-            conn.execute(sketches.insert(), [{"document_id": doc_id, "hash": h} for h in doc_sketch])
+        if doc_sketch.hashes:
+            conn.execute(sketches.insert(), [{"document_id": doc_id, "hash": h} for h in doc_sketch.hashes])
         self._write_facts(conn, doc_id, doc.content_hash, found)
         search.index_document(conn, doc_id, doc.title, doc.text)
         return doc_id
