@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 BILAT := $(VENV)/bin/bilat
 DB ?= bilat.db
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench docs clean
 
 install: $(VENV)/.installed
 
@@ -28,3 +28,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
+
+docs: install
+	$(PY) -c "from bilat.cli import help_markdown; open('docs/cli.md', 'w').write(help_markdown())"

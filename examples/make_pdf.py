@@ -2,7 +2,7 @@
 
 Run with the project virtualenv (fpdf2 is a test extra):
 
-    /work/main/.venv/bin/python examples/make_pdf.py
+    .venv/bin/python examples/make_pdf.py
 
 The PDF has a real text layer (core Helvetica font, so the text is plain
 ASCII), the title/author/subject in its document information, and a fixed

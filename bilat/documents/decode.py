@@ -31,10 +31,30 @@ def decode_text(data: bytes, source: str) -> str:
         pass
     if b"\x00" in data[:8192] and not _looks_utf16(data):
         raise InputError(source, "binary file, not text")
-    best = from_bytes(data[:200_000]).best()
-    if best is None:
+    encoding = _guess_encoding(data[:200_000])
+    if encoding is None:
         raise InputError(source, "binary file or unknown text encoding")
-    return _checked(data.decode(best.encoding, errors="replace"), source)
+    return _checked(data.decode(encoding, errors="replace"), source)
+
+
+# On short texts several single-byte code pages decode with equal "chaos";
+# among those, prefer the most coherent, then the ones news text is likely in.
+_PREFERRED = ("cp1252", "cp1258", "latin_1", "iso8859_15", "cp1250", "utf_16", "utf_32")
+_CHAOS_SLACK = 0.05
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    least_chaos = min(m.chaos for m in matches)
+    plausible = [m for m in matches if m.chaos <= least_chaos + _CHAOS_SLACK]
+
+    def rank(match):
+        preference = _PREFERRED.index(match.encoding) if match.encoding in _PREFERRED else len(_PREFERRED)
+        return (-round(match.coherence, 2), preference)
+
+    return min(plausible, key=rank).encoding
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -109,7 +109,7 @@ def fetch(url: str, options: ReadOptions = ReadOptions()) -> RawInput:
 def _check_size(source: str, size: int, options: ReadOptions) -> None:
     if size > options.max_bytes:
         raise InputError(
-            source, f"too large ({size / 1e6:.1f} MB; the limit is {options.max_bytes / 1e6:.0f} MB)"
+            source, f"too large ({size / 2**20:.1f} MB; the limit is {options.max_bytes / 2**20:g} MB)"
         )
 
 
