@@ -266,3 +266,101 @@ def test_failed_url_does_not_stop_the_others(server, db):
     assert [i.status for i in report.items] == ["new", "failed", "failed", "new"]
     with bilat.open_store(db) as store:
         assert sorted(r["name"] for r in store.documents()) == sorted([urls[0], urls[3]])
+
+
+# -- misbehaving servers (raw sockets) ------------------------------------------------
+
+LATIN1_TEXT = "Le ministre a déclaré à Hanoï que la coopération était déjà très avancée.\n"
+
+
+def _raw_garbage(conn, stop):
+    conn.sendall(b"HELLO THERE, THIS IS NOT HTTP\r\n\r\n")
+
+
+def _raw_truncated(conn, stop):
+    body = b"Some words about naval cooperation in the region and the port calls.\n" * 5
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5000\r\n\r\n" + body)
+
+
+def _raw_trickle(conn, stop):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n")
+    for _ in range(10):  # one word every 0.3 s: each read is within the timeout, the whole is not
+        if stop.wait(0.3):
+            return
+        conn.sendall(b"word ")
+
+
+def _raw_latin1(conn, stop):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+                 b"Connection: close\r\n\r\n" + LATIN1_TEXT.encode("latin-1"))
+
+
+RAW_ROUTES = {"/garbage": _raw_garbage, "/truncated": _raw_truncated, "/trickle": _raw_trickle,
+              "/latin1": _raw_latin1}
+
+
+@pytest.fixture(scope="module")
+def raw_server():
+    """A bare TCP server answering by path with hand-written (mis)responses."""
+    import socket
+
+    stop = threading.Event()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(0.2)
+
+    def handle(conn):
+        with conn:
+            try:
+                request = conn.recv(65536).decode("latin-1")
+                path = request.split(" ", 2)[1] if request.count(" ") >= 2 else "/"
+                RAW_ROUTES.get(path, _raw_garbage)(conn, stop)
+            except OSError:
+                pass
+
+    def loop():
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        sock.close()
+
+
+def test_non_http_answer_fails_without_stopping_the_run(raw_server, server, db):
+    urls = [f"{raw_server}/garbage", f"{server}/notes.txt"]
+    report = bilat.ingest(urls, db=db, options=ReadOptions(timeout=2))
+    assert [i.status for i in report.items] == ["failed", "new"], report
+    assert report.items[0].reason and "\n" not in report.items[0].reason
+
+
+def test_truncated_body_is_not_stored(raw_server, db):
+    """Content-Length promises 5000 bytes, the server sends ~350 and closes."""
+    reason = ingest_failed(f"{raw_server}/truncated", db, ReadOptions(timeout=2))
+    assert any(word in reason.lower() for word in ("incomplete", "truncated", "short")), reason
+
+
+def test_timeout_bounds_the_whole_download(raw_server, db):
+    started = time.monotonic()
+    reason = ingest_failed(f"{raw_server}/trickle", db, ReadOptions(timeout=TIMEOUT))
+    elapsed = time.monotonic() - started
+    assert "timed out" in reason
+    assert elapsed < 2.0, f"took {elapsed:.1f} s with a {TIMEOUT} s timeout"
+
+
+def test_declared_charset_is_honoured(raw_server, db):
+    url = f"{raw_server}/latin1"
+    item = ingest_ok(url, db, ReadOptions(timeout=2))
+    with bilat.open_store(db) as store:
+        text = store.document(item.document_id)["text"]
+    assert text == LATIN1_TEXT.strip()
