@@ -13,6 +13,7 @@ from bilat import documents as docs
 from bilat.errors import InputError
 from bilat.extract import extract_facts
 from bilat.nlp import split_sentences
+from bilat.nlp.annotate import AnnotatedDocument
 from bilat.store import Store, open_store
 
 
@@ -90,7 +91,7 @@ def ingest_one(target: str, store: Store, options: docs.ReadOptions = docs.ReadO
     except (MemoryError, RecursionError) as exc:
         return IngestItem(target, "failed", reason=f"too complex to process ({type(exc).__name__})")
     sentences = split_sentences(document.text, document.language)
-    facts = extract_facts(document, sentences)
+    facts = extract_facts(AnnotatedDocument.from_document(document, sentences))
     result = store.add_document(document, sentences, facts)
     stored_facts = len(facts) if result.status in ("new", "version") else 0
     return IngestItem(target, result.status, result.document_id, document.title, facts=stored_facts)

@@ -305,6 +305,25 @@ def test_western_accents_are_decoded(tmp_path, encoding):
         assert word in text, f"{word!r} not in stored text {text!r}"
 
 
+SHORT_WESTERN = [
+    ("Le ministre a déclaré à Hanoï que la coopération était déjà très avancée.\n", "latin-1"),
+    ("Première visite d\u2019un porte-avions américain au Viêt Nam depuis la fin de la guerre, "
+     "a annoncé le ministère.\n", "cp1252"),
+    ("The attaché met Señor Peña at the embassy\u2019s café; both described the visit as a "
+     "\u201cdéjà vu\u201d of 1995.\n", "cp1252"),
+    ("Vietnam\u2019s defence attaché, speaking at a café in Zürich, called the talks "
+     "\u201ctrès cordiales\u201d.\n", "cp1252"),
+]
+
+
+@pytest.mark.parametrize("source,encoding", SHORT_WESTERN, ids=["fr-latin1", "fr-cp1252", "en-es", "en-fr"])
+def test_short_western_text_is_decoded(tmp_path, source, encoding):
+    """A one-line brief gives the detector little to go on; it must still not
+    turn à, è, ê, ï, ñ into Baltic or Central European letters."""
+    text = ingest_one_text(tmp_path, "brief.txt", source.encode(encoding))
+    assert text == source.strip()
+
+
 @pytest.mark.parametrize("bom,encoding", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
                          ids=["utf16le", "utf16be"])
 def test_utf16_with_bom_is_decoded(tmp_path, bom, encoding):

@@ -295,6 +295,37 @@ def test_export_to_stdout(corpus):
     assert result.stdout.startswith("kind,doc,quote")
 
 
+def test_export_into_missing_folder_is_a_clear_error(corpus, tmp_path):
+    root, db = corpus
+    out = tmp_path / "no-such-folder" / "facts.csv"
+    line = one_line_error(bilat("export", "--format", "csv", "--out", str(out), cwd=root, db=db))
+    assert "no-such-folder" in line or "facts.csv" in line
+
+
+def test_malformed_fts_query_is_a_one_line_error(corpus):
+    root, db = corpus
+    line = one_line_error(bilat("search", '"unclosed phrase', cwd=root, db=db))
+    assert "query" in line.lower()
+
+
+def test_show_by_hash_prefix(corpus):
+    root, db = corpus
+    row = next(r for r in docs_json(root, db) if r["name"] == "page.html")
+    result = bilat("show", row["hash"][:10], "--format", "json", cwd=root, db=db)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == row["id"]
+
+
+def test_ingest_json_output_with_a_failure(tmp_path):
+    (tmp_path / "report.txt").write_text(REPORT_TXT, encoding="utf-8")
+    result = bilat("ingest", "report.txt", "missing.txt", "--format", "json", cwd=tmp_path, db=tmp_path / "s.db")
+    assert result.returncode == 1
+    items = json.loads(result.stdout)  # stdout stays pure JSON; errors go to stderr
+    assert [(i["source"], i["status"]) for i in items] == [("report.txt", "new"), ("missing.txt", "failed")]
+    assert "no such file" in items[1]["reason"]
+    assert "missing.txt" in result.stderr
+
+
 # -- database location -------------------------------------------------------------
 
 @pytest.mark.parametrize("command", [("docs",), ("stats",), ("ingest", "report.txt")])
@@ -305,6 +336,15 @@ def test_db_in_missing_folder_is_a_clear_error(tmp_path, command):
     assert "does not exist" in line
     assert "folder" in line
     assert not (tmp_path / "no").exists()
+
+
+def test_db_that_is_not_a_database_is_a_clear_error(tmp_path):
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("just some text, not SQLite\n" * 100, encoding="utf-8")
+    before = not_db.read_bytes()
+    line = one_line_error(bilat("docs", cwd=tmp_path, db=not_db))
+    assert "not a bilat database" in line
+    assert not_db.read_bytes() == before
 
 
 def test_bilat_db_environment_variable(tmp_path):
