@@ -239,9 +239,13 @@ def export(db, kind, fmt, out_path):
     with store_for(db) as store:
         if out_path:
             tmp = Path(out_path).with_name(Path(out_path).name + ".tmp")
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                n = exporter.export_facts(store, fh, kind=kind, format=fmt)
-            tmp.replace(out_path)
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                    n = exporter.export_facts(store, fh, kind=kind, format=fmt)
+                tmp.replace(out_path)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise click.ClickException(f"cannot write {out_path}: {exc.strerror or exc}") from None
             err.print(f"{n} fact(s) written to {escape(out_path)}")
         else:
             exporter.export_facts(store, sys.stdout, kind=kind, format=fmt)

@@ -75,7 +75,7 @@ def parse(raw: RawInput) -> Parsed:
     fmt = detect_format(raw)
     if fmt == "pdf":
         return read_pdf(raw)
-    text = decode_text(raw.data, raw.location)
+    text = decode_text(raw.data, raw.location, raw.charset)
     if fmt == "html":
         return read_html(text, raw)
     if fmt == "markdown":

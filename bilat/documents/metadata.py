@@ -26,6 +26,7 @@ _BYLINE = re.compile(r"^(?:by|posted by|written by|bởi)\s+(.+?)\s*(?:[|,–—
 _HEADING_MARKS = re.compile(r"^\s*#{1,6}\s*|^[*_]+|[*_]+$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐ\"“‘'])")
 _MAX_HEAD_LINES = 15
+_FAST_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%Y-%m-%d")
 
 
 def complete(text: str, meta: dict, dropped: list[str]) -> dict:
@@ -161,6 +162,11 @@ def parse_date(phrase: str) -> str | None:
                 return dt.date(year, month, day).isoformat()
             except ValueError:
                 return None
+    for fmt in _FAST_FORMATS:  # the common shapes, without dateparser's cost
+        try:
+            return dt.datetime.strptime(re.sub(r"(?<=\d)(st|nd|rd|th)\b|\.", "", phrase), fmt).date().isoformat()
+        except ValueError:
+            continue
     import dateparser
 
     parsed = dateparser.parse(

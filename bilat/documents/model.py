@@ -17,6 +17,7 @@ class RawInput:
     name: str
     data: bytes
     content_type: str | None = None
+    charset: str | None = None  # as declared by a server, tried before guessing
 
     @property
     def raw_hash(self) -> str:

@@ -1,8 +1,10 @@
 """Turn what the user named (files, folders, URLs, ``-``) into raw inputs."""
 from __future__ import annotations
 
+import http.client
 import os
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -79,16 +81,30 @@ def read(target: str, options: ReadOptions = ReadOptions()) -> RawInput:
 
 
 def fetch(url: str, options: ReadOptions = ReadOptions()) -> RawInput:
-    """GET ``url`` with a timeout and a size cap."""
+    """GET ``url``; ``options.timeout`` bounds the whole download, not each read."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    deadline = time.monotonic() + options.timeout
     try:
         with urllib.request.urlopen(request, timeout=options.timeout) as response:
             length = response.headers.get("Content-Length")
-            if length and length.isdigit():
-                _check_size(url, int(length), options)
-            data = response.read(options.max_bytes + 1)
-            _check_size(url, len(data), options)
+            declared = int(length) if length and length.isdigit() else None
+            if declared is not None:
+                _check_size(url, declared, options)
+            chunks, received = [], 0
+            while True:
+                if time.monotonic() > deadline:
+                    raise TimeoutError
+                chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                received += len(chunk)
+                _check_size(url, received, options)
+            data = b"".join(chunks)
+            if declared is not None and received < declared:
+                raise InputError(url, f"incomplete download ({received} of {declared} bytes)")
             content_type = response.headers.get_content_type()
+            charset = response.headers.get_content_charset()
             final_url = response.geturl() or url
     except InputError:
         raise
@@ -101,9 +117,13 @@ def fetch(url: str, options: ReadOptions = ReadOptions()) -> RawInput:
         raise InputError(url, f"cannot fetch ({reason})") from None
     except TimeoutError:
         raise InputError(url, f"timed out after {options.timeout:g} s") from None
+    except http.client.IncompleteRead as exc:
+        raise InputError(url, f"incomplete download ({len(exc.partial)} bytes received)") from None
+    except http.client.HTTPException as exc:
+        raise InputError(url, f"bad HTTP response ({type(exc).__name__})") from None
     except (OSError, ValueError) as exc:
         raise InputError(url, f"cannot fetch ({exc})") from None
-    return RawInput(location=final_url, name=final_url, data=data, content_type=content_type)
+    return RawInput(location=final_url, name=final_url, data=data, content_type=content_type, charset=charset)
 
 
 def _check_size(source: str, size: int, options: ReadOptions) -> None:

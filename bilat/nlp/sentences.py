@@ -33,7 +33,9 @@ def split_sentences(text: str, language: str | None = "en") -> list[Sentence]:
         if line.strip():
             cursor = line_start
             line_end = line_start + len(line)
-            for piece in segmenter.segment(line):
+            # processor().process() is segment() without its per-sentence regex
+            # re-matching; we find the offsets ourselves below.
+            for piece in segmenter.processor(line).process():
                 piece = piece.strip()
                 if not piece:
                     continue
