@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bilat import documents as docs
 from bilat.errors import InputError
 from bilat.extract import extract_facts
-from bilat.nlp import split_sentences
+from bilat.nlp import Sentence, split_sentences
 from bilat.nlp.annotate import AnnotatedDocument
 from bilat.store import Store, open_store
 
@@ -91,7 +91,30 @@ def ingest_one(target: str, store: Store, options: docs.ReadOptions = docs.ReadO
     except (MemoryError, RecursionError) as exc:
         return IngestItem(target, "failed", reason=f"too complex to process ({type(exc).__name__})")
     sentences = split_sentences(document.text, document.language)
-    facts = extract_facts(AnnotatedDocument.from_document(document, sentences))
-    result = store.add_document(document, sentences, facts)
+    annotated = AnnotatedDocument.from_document(document, sentences)
+    facts = extract_facts(annotated)
+    result = store.add_document(document, sentences, facts, annotated.mentions)
     stored_facts = len(facts) if result.status in ("new", "version") else 0
     return IngestItem(target, result.status, result.document_id, document.title, facts=stored_facts)
+
+
+def reextract(store: Store, refs: Iterable[str] | None = None,
+              on_item: Callable[[IngestItem], None] | None = None) -> list[IngestItem]:
+    """Run extraction again on stored documents (all current ones, or ``refs``)
+    and replace each one's facts and mentions atomically. Use after editing
+    the data files or upgrading bilat; the texts are not read again."""
+    ids = [store.resolve_ref(r) for r in refs] if refs else [d["id"] for d in store.documents()]
+    done = []
+    for doc_id in ids:
+        row = store.document(doc_id)
+        sents = [Sentence(s["idx"], s["start"], s["end"], s["text"]) for s in store.sentences(doc_id)]
+        annotated = AnnotatedDocument(text=row["text"], name=row["appearances"][0]["name"],
+                                      published=row["published"], language=row["language"],
+                                      title=row["title"], sentences=sents)
+        facts = extract_facts(annotated)
+        written = store.replace_facts(doc_id, facts, annotated.mentions)
+        item = IngestItem(row["appearances"][0]["name"], "reextracted", doc_id, row["title"], facts=written)
+        done.append(item)
+        if on_item:
+            on_item(item)
+    return done

@@ -102,6 +102,28 @@ evidence = Table(
     Column("quote", Text, nullable=False),
 )
 
+# Canonical entities (countries, organisations, people, places, programs,
+# equipment) and every mention of one in a document, with its span.
+entities = Table(
+    "entities", metadata,
+    Column("id", String(128), primary_key=True),  # ISO code for countries, a slug otherwise
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("country", String(8)),
+    Column("source", String(16), nullable=False),  # gazetteer | ner
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("entity_id", String(128), ForeignKey("entities.id"), nullable=False, index=True),
+    Column("sentence_idx", Integer),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
 SCHEMA_VERSION_KEY = "schema_version"
 
 
@@ -116,6 +138,10 @@ def _v1(conn: Connection) -> None:
         ))
 
 
+def _v2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[entities, mentions])
+
+
 # version -> migration taking the database from version-1 to version.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
 LATEST = max(MIGRATIONS)

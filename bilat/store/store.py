@@ -5,8 +5,10 @@ so an interrupted run leaves every document either fully stored or absent.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
+from collections.abc import Sequence
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from bilat.nlp import Sentence
 from bilat.resolve import near_duplicates
 
 from . import schema, search
-from .schema import appearances, documents, evidence, facts, sentences, sketches
+from .schema import appearances, documents, entities, evidence, facts, mentions, sentences, sketches
 
 DEFAULT_DB = "bilat.db"
 
@@ -123,8 +125,9 @@ class Store:
                 )
             ).scalar()
 
-    def add_document(self, doc: Document, sents: list[Sentence], found: list[Fact]) -> AddResult:
-        """Store ``doc`` with its sentences and facts in one transaction."""
+    def add_document(self, doc: Document, sents: list[Sentence], found: list[Fact],
+                     found_mentions: Sequence = ()) -> AddResult:
+        """Store ``doc`` with its sentences, facts and entity mentions in one transaction."""
         with self.engine.begin() as conn:
             known = conn.execute(
                 select(appearances.c.document_id).where(
@@ -144,7 +147,7 @@ class Store:
                 if match:
                     status, (doc_id, similarity) = "syndicated", match
                 else:
-                    doc_id = self._insert_document(conn, doc, sents, doc_sketch, found)
+                    doc_id = self._insert_document(conn, doc, sents, doc_sketch, found, found_mentions)
                     status = "version" if previous else "new"
                     similarity = 1.0
             relation = {"copy": "copy", "syndicated": "syndicated"}.get(status, "original")
@@ -192,7 +195,7 @@ class Store:
                 best = (candidate, similarity)
         return best
 
-    def _insert_document(self, conn, doc: Document, sents, doc_sketch, found) -> int:
+    def _insert_document(self, conn, doc: Document, sents, doc_sketch, found, found_mentions) -> int:
         doc_id = conn.execute(documents.insert().values(
             hash=doc.content_hash, title=doc.title, publisher=doc.publisher, author=doc.author,
             published=doc.published, language=doc.language, format=doc.format, text=doc.text,
@@ -207,11 +210,13 @@ class Store:
         if doc_sketch.hashes:
             conn.execute(sketches.insert(), [{"document_id": doc_id, "hash": h} for h in doc_sketch.hashes])
         self._write_facts(conn, doc_id, doc.content_hash, found)
+        self._write_mentions(conn, doc_id, found_mentions, sents)
         search.index_document(conn, doc_id, doc.title, doc.text)
         return doc_id
 
-    def replace_facts(self, document_id: int, found: list[Fact]) -> int:
-        """Atomically replace every fact of one document (re-extraction)."""
+    def replace_facts(self, document_id: int, found: list[Fact], found_mentions: Sequence | None = None) -> int:
+        """Atomically replace every fact (and, if given, every entity mention)
+        of one document: what re-extraction does."""
         with self.engine.begin() as conn:
             doc_hash = conn.execute(select(documents.c.hash).where(documents.c.id == document_id)).scalar()
             if doc_hash is None:
@@ -219,7 +224,33 @@ class Store:
             old = select(facts.c.id).where(facts.c.document_id == document_id)
             conn.execute(evidence.delete().where(evidence.c.fact_id.in_(old)))
             conn.execute(facts.delete().where(facts.c.document_id == document_id))
-            return self._write_facts(conn, document_id, doc_hash, found)
+            written = self._write_facts(conn, document_id, doc_hash, found)
+            if found_mentions is not None:
+                conn.execute(mentions.delete().where(mentions.c.document_id == document_id))
+                sents = conn.execute(select(sentences.c.idx, sentences.c.start, sentences.c.end)
+                                     .where(sentences.c.document_id == document_id)
+                                     .order_by(sentences.c.idx)).all()
+                self._write_mentions(conn, document_id, found_mentions,
+                                     [Sentence(i, a, b, "") for i, a, b in sents])
+            return written
+
+    def _write_mentions(self, conn, doc_id: int, found_mentions: Sequence, sents: Sequence[Sentence]) -> None:
+        if not found_mentions:
+            return
+        wanted = {m.entity: m for m in found_mentions}
+        known = {row[0] for row in conn.execute(select(entities.c.id).where(entities.c.id.in_(list(wanted))))}
+        new = [{"id": e, "name": m.name, "type": m.type, "country": m.country,
+                "source": getattr(m, "source", "gazetteer")} for e, m in wanted.items() if e not in known]
+        if new:
+            conn.execute(entities.insert(), new)
+        starts = [s.start for s in sents]
+        rows = []
+        for m in found_mentions:
+            i = bisect.bisect_right(starts, m.start) - 1
+            idx = sents[i].index if i >= 0 and m.start < sents[i].end else None
+            rows.append({"document_id": doc_id, "entity_id": m.entity, "sentence_idx": idx,
+                         "start": m.start, "end": m.end, "text": m.text})
+        conn.execute(mentions.insert(), rows)
 
     def _write_facts(self, conn, doc_id: int, doc_hash: str, found: list[Fact]) -> int:
         rows, proofs, seen = [], [], set()
