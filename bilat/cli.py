@@ -68,10 +68,12 @@ def cli():
 @db_option
 @click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a URL.")
 @click.option("--max-size", default=20.0, show_default=True, help="Largest input to accept, in MB.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for reading and extraction (default: one per core, up to 4).")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: when stderr is a terminal and there are several inputs).")
 @format_option()
-def ingest(inputs, db, timeout, max_size, progress, fmt):
+def ingest(inputs, db, timeout, max_size, jobs, progress, fmt):
     """Ingest files, folders (recursively), http(s) URLs, or - for stdin.
 
     Supported: .txt, .md (YAML front matter read), .html, .pdf (text layer).
@@ -98,7 +100,8 @@ def ingest(inputs, db, timeout, max_size, progress, fmt):
                     err.print(f"[red]error:[/] {escape(item.source)}: {escape(item.reason or 'failed')}",
                               soft_wrap=True)
 
-            report = pipeline.ingest(inputs, store, options=options, on_item=on_item, on_total=on_total)
+            report = pipeline.ingest(inputs, store, options=options, jobs=jobs, on_item=on_item,
+                                     on_total=on_total)
         if fmt == "json":
             print_json([item.__dict__ for item in report.items])
         else:

@@ -5,6 +5,11 @@ the run goes on; each document is written in its own transaction.
 """
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,7 +48,25 @@ class IngestReport:
         return dict(Counter(i.status for i in self.items))
 
 
-Progress = Callable[[str], None]
+@dataclass
+class Prepared:
+    """A document read, cleaned and annotated, ready to be stored."""
+
+    source: str
+    document: docs.Document
+    sentences: list[Sentence]
+    facts: list
+    mentions: list
+
+
+# Below this many inputs, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 8
+
+
+def default_jobs(inputs: int) -> int:
+    if inputs < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def ingest(
@@ -52,12 +75,17 @@ def ingest(
     *,
     db: str | None = None,
     options: docs.ReadOptions = docs.ReadOptions(),
+    jobs: int | None = None,
     on_item: Callable[[IngestItem], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Ingest files, folders, URLs or ``-`` (stdin) into ``store`` (or the
-    database at ``db``). ``on_total`` hears the number of inputs once they
-    are known; ``on_item`` hears each result as it happens."""
+    database at ``db``).
+
+    Reading, cleaning and extraction run in ``jobs`` worker processes (default:
+    one per core, up to 4, for 8 inputs or more); every write happens here, in
+    input order, one transaction per document. ``on_total`` hears the number
+    of inputs once known; ``on_item`` hears each result as it happens."""
     if isinstance(targets, str):
         targets = [targets]
     own_store = store is None
@@ -67,9 +95,16 @@ def ingest(
         expanded = list(docs.expand(list(targets)))
         if on_total:
             on_total(len(expanded))
-        for entry in expanded:
-            item = (IngestItem(entry.source, "failed", reason=entry.reason)
-                    if isinstance(entry, InputError) else ingest_one(entry, store, options))
+        jobs = jobs or default_jobs(len(expanded))
+        if "-" in expanded or not store.shareable:
+            jobs = 1  # stdin and in-memory stores stay in this process
+        for entry, prepared in _prepare_all(expanded, store, options, jobs):
+            if isinstance(entry, InputError):
+                item = IngestItem(entry.source, "failed", reason=entry.reason)
+            elif isinstance(prepared, IngestItem):
+                item = prepared
+            else:
+                item = commit(prepared, store)
             report.items.append(item)
             if on_item:
                 on_item(item)
@@ -79,23 +114,90 @@ def ingest(
     return report
 
 
-def ingest_one(target: str, store: Store, options: docs.ReadOptions = docs.ReadOptions()) -> IngestItem:
+def _prepare_all(expanded, store: Store, options: docs.ReadOptions, jobs: int):
+    """Yield (entry, Prepared | IngestItem | None) in input order."""
+    targets = [e for e in expanded if not isinstance(e, InputError)]
+    if jobs <= 1 or len(targets) < 2:
+        for entry in expanded:
+            yield entry, (None if isinstance(entry, InputError) else prepare(entry, store, options))
+        return
+    warm_up()  # forked workers inherit loaded models and compiled patterns
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(jobs, initializer=_worker_init, initargs=(store.db, os.getpid())) as pool:
+        results = pool.imap(functools.partial(_worker_prepare, options=options), targets, chunksize=2)
+        for entry in expanded:
+            yield entry, (None if isinstance(entry, InputError) else next(results))
+
+
+_WARM_UP_TEXT = (
+    "US and Vietnam sign defense pact\n\nHanoi | 2 November 2025\n\n"
+    "The United States pledged an additional $130 million on Nov. 2, 2025, officials said. "
+    "Hai bên nhất trí tăng cường hợp tác quốc phòng."
+)
+
+
+def warm_up() -> None:
+    """Load lazily-built models and patterns once, in this process."""
+    raw = docs.RawInput(location="warm-up", name="warm-up.txt", data=_WARM_UP_TEXT.encode())
+    document = docs.load(raw)
+    annotated = AnnotatedDocument.from_document(document)
+    extract_facts(annotated)
+    _ = annotated.mentions
+
+
+_worker_store: Store | None = None
+
+
+def _worker_init(db: str, parent_pid: int) -> None:
+    global _worker_store
+    _worker_store = None
+    os.environ["BILAT_WORKER"] = db
+
+    def watch_parent() -> None:  # a killed ingest must not leave workers behind
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(0)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+
+def _worker_prepare(target: str, options: docs.ReadOptions):
+    global _worker_store
+    if _worker_store is None:
+        _worker_store = open_store(os.environ["BILAT_WORKER"])
+    return prepare(target, _worker_store, options)
+
+
+def prepare(target: str, store: Store, options: docs.ReadOptions = docs.ReadOptions()) -> Prepared | IngestItem:
+    """Everything but the write: read, skip if already stored, clean,
+    split sentences, annotate and extract. Never raises for a bad input."""
     try:
         raw = docs.read(target, options)
         known = store.has_appearance(raw.location, raw.raw_hash)
         if known is not None:
             return IngestItem(target, "unchanged", known)
         document = docs.load(raw)
+        sentences = split_sentences(document.text, document.language)
+        annotated = AnnotatedDocument.from_document(document, sentences)
+        facts = extract_facts(annotated)
+        return Prepared(target, document, sentences, facts, list(annotated.mentions))
     except InputError as exc:
         return IngestItem(target, "failed", reason=exc.reason)
     except (MemoryError, RecursionError) as exc:
         return IngestItem(target, "failed", reason=f"too complex to process ({type(exc).__name__})")
-    sentences = split_sentences(document.text, document.language)
-    annotated = AnnotatedDocument.from_document(document, sentences)
-    facts = extract_facts(annotated)
-    result = store.add_document(document, sentences, facts, annotated.mentions)
-    stored_facts = len(facts) if result.status in ("new", "version") else 0
-    return IngestItem(target, result.status, result.document_id, document.title, facts=stored_facts)
+
+
+def commit(prepared: Prepared, store: Store) -> IngestItem:
+    result = store.add_document(prepared.document, prepared.sentences, prepared.facts, prepared.mentions)
+    stored_facts = len(prepared.facts) if result.status in ("new", "version") else 0
+    return IngestItem(prepared.source, result.status, result.document_id, prepared.document.title,
+                      facts=stored_facts)
+
+
+def ingest_one(target: str, store: Store, options: docs.ReadOptions = docs.ReadOptions()) -> IngestItem:
+    prepared = prepare(target, store, options)
+    return prepared if isinstance(prepared, IngestItem) else commit(prepared, store)
 
 
 def reextract(store: Store, refs: Iterable[str] | None = None,

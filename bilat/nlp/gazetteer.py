@@ -305,8 +305,13 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         for match in pattern.finditer(haystack):
             eid = table.get(_key(match.group()))
+            if (eid is not None and haystack is not text and match.end() - match.start() <= 4
+                    and text[match.start():match.end()] != folded[match.start():match.end()]):
+                eid = None  # a short ASCII alias ("Thai") does not match a Vietnamese word ("Thái")
             if eid is not None:
                 candidates.append((match.start(), match.end(), eid))
+    urls = [(u.start(), u.end()) for u in _URL.finditer(text)]
+    candidates = [c for c in candidates if not any(a <= c[0] < b for a, b in urls)]
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     records = _records()
     mentions: list[Mention] = []
@@ -322,4 +327,35 @@ def find_mentions(text: str) -> list[Mention]:
         mentions.append(Mention(start, end, text[start:end], record["id"], record["name"], record["type"],
                                 record["country"]))
         last_end = end
-    return mentions
+    return _join_equipment(text, mentions)
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.\-]+\.(?:com|org|gov|net|edu|int|mil|vn|info|io)(?:/\S*)?", re.I)
+_BETWEEN = re.compile(r"[\s\-]*(?:[A-Za-z][\w\-]*[\s\-]+){0,2}")
+_NOT_MODIFIERS = {"and", "or", "nor", "with", "some", "other", "various", "several", "as", "to", "of", "the", "a", "an",
+                  "for", "in", "on", "plus", "including", "like", "such", "than", "but", "by", "from", "into", "its"}
+
+
+def _modifiers_only(between: str) -> bool:
+    """Whether the words between two equipment mentions only describe the first
+    ("tactical", "maritime surveillance"), not start a new phrase ("and", "or")."""
+    return bool(_BETWEEN.fullmatch(between)) and not any(
+        w.lower() in _NOT_MODIFIERS for w in re.findall(r"[A-Za-z]+", between))
+
+
+def _join_equipment(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A named family followed by a generic noun of its category is one mention:
+    "ScanEagle tactical drones", "Chinook transport helicopters"."""
+    records = _records()
+    out: list[Mention] = []
+    for mention in mentions:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.type == "equipment" and mention.type == "equipment"
+                and not records[prev.entity]["generic"] and records[mention.entity]["generic"]
+                and records[prev.entity]["category"] == records[mention.entity]["category"]
+                and _modifiers_only(text[prev.end:mention.start])):
+            out[-1] = Mention(prev.start, mention.end, text[prev.start:mention.end], prev.entity, prev.name,
+                              prev.type, prev.country)
+            continue
+        out.append(mention)
+    return out

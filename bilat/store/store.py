@@ -84,6 +84,11 @@ class Store:
         self.close()
 
     @property
+    def shareable(self) -> bool:
+        """Whether other processes can open this database (not in-memory)."""
+        return self.db not in (":memory:", "sqlite://", "sqlite:///:memory:")
+
+    @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 

@@ -1,0 +1,975 @@
+"""Date mentions in running text, normalised to ISO partial dates.
+
+``find_dates(text, base)`` finds date phrases with precompiled regular
+expressions (no dateparser: it is slow and reads "T-6" as a date), resolves
+them to ISO partial dates ("2025", "2025-11", "2025-11-02") and returns
+non-overlapping :class:`DateMention` objects sorted by ``start``.
+
+Field semantics
+---------------
+``start``/``end``/``text``
+    The span of the date phrase in the text passed in. It includes words that
+    change the meaning ("since 2016", "by 2030", "late October 2025",
+    "mid-2019", "from 2017 to 2023", "between 2016 and 2021", "last year",
+    "a year later", "năm 2025", "ngày 2/11/2025") but not neutral prepositions
+    ("in", "on", "as of", "the").
+``value``
+    ISO partial date, as precise as the phrase.
+
+    * Periods and year/month ranges ("from 2017 to 2023", "(1995–2025)",
+      "2016-2021", "between 2016 and 2021", "June–August 2025", "from June
+      2023 to March 2024", "the 2010s", "the first quarter of 2025"): ``value``
+      is the END of the range and ``begin`` its start.
+    * Day ranges inside one phrase ("Nov. 2–3, 2025", "2–3 November 2025",
+      "Nov. 2 and 3", "Oct. 30–Nov. 2, 2025"): one event, so ``value`` is the
+      START day and ``begin`` is None. (Day ranges written with words across
+      two full dates, "from Nov. 2, 2025 to Jan. 5, 2026", are periods: value =
+      end, begin = start.)
+``precision``
+    "year" | "month" | "day": the precision of ``value``.
+``begin``
+    Start of a range (ISO partial), else None.
+``relative``
+    True when the value was resolved against the base date ("last year",
+    "Tuesday", "Nov. 2" without a year, "in June") or against an earlier
+    date in the text ("a year later", "the following year", a day without
+    a year after a full date in the same paragraph).
+``qualifier``
+    "since" | "until" | "by" | "before" | "after" | "early" | "mid" | "late"
+    | None. Prepositions ("since", "until"/"till"/"through"/"not until",
+    "by"/"no later than", "before"/"prior to"/"pre-", "after"/"post-";
+    Vietnamese "từ", "đến"/"tới", "trước", "sau") win over period modifiers
+    ("early"/"beginning of", "mid"/"middle of", "late"/"end of"; "đầu",
+    "giữa", "cuối") when both occur ("by late 2025" -> "by").
+
+Resolution rules
+----------------
+* A day or month without a year takes the year of the nearest preceding
+  full date (day precision) in the same paragraph, else the year that puts it
+  nearest the base date ("Dec. 30" in a text published 2026-01-02 ->
+  2025-12-30); with neither it is dropped.
+* Weekdays: "on Tuesday"/"Tuesday" = the most recent Tuesday on or before
+  the base date, "last Tuesday" strictly before, "next Tuesday" strictly
+  after, "this Tuesday" = that day of the base date's week (Monday first).
+* "this/last/next week" -> the month of that week's Monday (precision month).
+* "a year later", "two years later", "three months after", "the following
+  year", "later that year", "the same year": anchored to the nearest
+  preceding date mention (any kind); dropped when there is none, except
+  "the next/following year" which then falls back to the base date.
+* Mentions that need a base date are dropped when ``base`` is None or too
+  coarse (e.g. "yesterday" with a base of "2025-11").
+* Numeric dates: "2025-11-02", "2025/11/02" are year-month-day; "2/11/2025"
+  is day/month in Vietnamese text or after "ngày", month/day otherwise unless
+  a part over 12 decides; "02.11.2025" is day.month.
+* Years are 1900-2099 only. A bare four-digit number is not a year after a
+  currency sign or code, after "No."/"p."/"vol.", inside a phone-like number
+  group, before "%"/"percent"/"million"/a unit, or before a counted noun
+  ("2000 troops"; unless after "in"/"since"/"during"/"until").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["DateMention", "find_dates", "parse_iso"]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    value: str
+    precision: str
+    begin: str | None = None
+    relative: bool = False
+    qualifier: str | None = None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def parse_iso(value) -> dt.date | None:
+    """The first day of an ISO partial date ("2025" -> 2025-01-01, "2025-11" ->
+    2025-11-01, "2025-11-02" or "2025-11-02T06:12" -> 2025-11-02); None when
+    it is not one."""
+    parts = _parse_partial(value)
+    if parts is None:
+        return None
+    y, m, d = parts
+    try:
+        return dt.date(y, m or 1, d or 1)
+    except ValueError:
+        return None
+
+
+_ISO_PARTIAL = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?\s*$", re.S)
+
+
+def _parse_partial(value) -> tuple[int, int | None, int | None] | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.year, value.month, value.day
+    if isinstance(value, dt.date):
+        return value.year, value.month, value.day
+    try:
+        match = _ISO_PARTIAL.match(str(value))
+    except Exception:  # noqa: BLE001 - odd objects
+        return None
+    if not match:
+        return None
+    y = int(match.group(1))
+    m = int(match.group(2)) if match.group(2) else None
+    d = int(match.group(3)) if match.group(3) else None
+    if m is not None and not 1 <= m <= 12:
+        return None
+    if d is not None:
+        try:
+            dt.date(y, m, d)
+        except (ValueError, TypeError):
+            return None
+    return y, m, d
+
+
+def _fmt(y: int, m: int | None = None, d: int | None = None) -> str:
+    if m is None:
+        return f"{y:04d}"
+    if d is None:
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _valid(y: int | None, m: int | None, d: int | None) -> bool:
+    if y is not None and not 1900 <= y <= 2099:
+        return False
+    if m is not None and not 1 <= m <= 12:
+        return False
+    if d is not None:
+        try:
+            dt.date(y if y is not None else 2000, m or 1, d)  # 2000: leap year, Feb 29 allowed
+        except ValueError:
+            return False
+    return True
+
+
+def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
+    k = y * 12 + (m - 1) + n
+    return k // 12, k % 12 + 1
+
+
+def _precision(m, d) -> str:
+    return "year" if m is None else ("month" if d is None else "day")
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december"]
+_MONTH_NUM = {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}
+_MONTH_NUM.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+                   "sept": 9, "oct": 10, "nov": 11, "dec": 12})
+_full = {f for n in _MONTH_NAMES for f in (n.capitalize(), n.upper())}
+_abbr = {f for n in _MONTH_NUM if n not in _MONTH_NAMES for f in (n.capitalize(), n.upper())}
+# case-sensitive on purpose: "may" (the verb) and "march" (to march) are not months; full names take
+# no dot, so a sentence-final period stays out of the span
+_MONTH_ALT = ("(?:(?:" + "|".join(sorted(_full, key=len, reverse=True)) + r")(?![A-Za-z])"
+              "|(?:" + "|".join(sorted(_abbr, key=len, reverse=True)) + r")(?![A-Za-z])\.?)")
+del _full, _abbr
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAY_ALT = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WD_PREFIX = rf"(?:{_WEEKDAY_ALT},?\s+(?:the\s+)?)?"
+
+_NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+              "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+              "fifteen": 15, "twenty": 20, "thirty": 30,
+              "một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+              "chín": 9, "mười": 10}
+_NUM = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|\d{1,2})"
+_VI_NUM = r"(?:\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+
+
+def _num(word: str) -> int | None:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return _NUM_WORDS.get(word)
+
+
+def _M(name: str) -> str:
+    return rf"(?P<{name}>{_MONTH_ALT})"
+
+
+def _D(name: str) -> str:
+    return rf"(?P<{name}>[0-3]?\d)(?:st|nd|rd|th)?(?!\w)"
+
+
+def _Y(name: str) -> str:
+    return rf"(?P<{name}>(?:19|20)\d\d)(?![\w%])(?![.,]\d)"
+
+
+_DAYSEP = r"\s*(?:[-–—]|and|&|to|through)\s*"
+_DASH = r"\s*[-–—]\s*"
+
+# Things counted: a four-digit number before one of these is a count, not a year.
+_COUNT_NOUNS = frozenset("""
+troops soldiers personnel people persons sailors marines officers airmen servicemen servicemembers
+service members staff workers students cadets trainees participants delegates civilians veterans
+remains cases sets vessels ships boats aircraft planes jets helicopters drones vehicles tanks
+weapons rifles guns rounds missiles bombs shells mines munitions items pieces units tons tonnes
+kilograms kilometers kilometres meters metres miles hectares acres gallons liters litres barrels
+dollars euros households families beds doses meals tests samples documents files records pages
+employees guests visitors tourists children women men patients victims deaths casualties
+individuals experts engineers specialists doctors nurses scholarships projects sites villages
+communes km kg ha mt cubic square sq hours minutes seconds bodies graves containers drums
+người binh lính tấn chiếc con đồng quân hecta
+""".split())
+_STRONG_YEAR_BEFORE = re.compile(r"\b(?:in|since|during|until|năm)\s+$", re.I)
+_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₫]|\b(?:USD|VND|EUR|GBP|JPY|Rs|US|A|S|C)\$?|\bđồng)\s*$")
+_REF_BEFORE = re.compile(r"(?:\b(?:no|nos|p|pp|vol|vols|art|tel|fax|ext|phone|page|pages|số)\.?|#|:)\s*$", re.I)
+_PHONE_BEFORE = re.compile(r"(?:\d[ .]|\+\d{1,3}\s?)$")
+_PHONE_AFTER = re.compile(r"[ .]\d{3,}")
+_UNIT_AFTER = re.compile(
+    r"\s*(?:%|percent\b|per\s+cent\b|million\b|billion\b|trillion\b|thousand\b|bn\b|mn\b|m\b|km\b|kg\b|"
+    r"ha\b|t\b|m2\b|m3\b|km2\b|mg\b|ppt\b|USD\b|VND\b|dollars?\b|tons?\b|tonnes?\b|triệu\b|tỷ\b|nghìn\b|"
+    r"x\b|×)", re.I)
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+_APPROX_BEFORE = re.compile(
+    r"\b(?:about|some|nearly|almost|over|around|approximately|roughly|more\s+than|less\s+than|"
+    r"fewer\s+than|at\s+least|up\s+to|total\s+of|than|khoảng|gần|hơn)\s+$", re.I)
+_HYPHEN_WORD_BEFORE = re.compile(r"\b(mid|end|early|late|pre|post)[-–]$", re.I)
+
+
+def _year_ok(text: str, s: int, e: int) -> bool:
+    """Is the four-digit number at text[s:e] (already 1900-2099) used as a year?"""
+    before = text[max(0, s - 24):s]
+    after = text[e:e + 24]
+    if before.endswith(("-", "–", "—")):
+        if not _HYPHEN_WORD_BEFORE.search(before):
+            return False
+    if before.endswith((".", ",", "/")) and len(before) >= 2 and before[-2].isdigit():
+        return False
+    if _CURRENCY_BEFORE.search(before) or _REF_BEFORE.search(before):
+        return False
+    if _PHONE_BEFORE.search(before) or _PHONE_AFTER.match(after):
+        return False
+    if _UNIT_AFTER.match(after):
+        return False
+    nxt = _NEXT_WORD.match(after)
+    if nxt:
+        word = nxt.group(1)
+        if word.islower() and word in _COUNT_NOUNS:
+            return bool(_STRONG_YEAR_BEFORE.search(before))
+        if word.islower() and word.endswith("s") and _APPROX_BEFORE.search(before):
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass
+class _C:
+    start: int
+    end: int
+    y: int | None = None
+    m: int | None = None
+    d: int | None = None
+    begin: tuple | None = None  # (y, m, d) of a range start
+    relative: bool = False
+    qualifier: str | None = None
+    yearless: bool = False       # day/month without a year: resolved after selection
+    anchor: tuple | None = None  # ("shift", unit, n) | ("same", unit) | ("next", unit): after selection
+    decade: bool = False
+    rule: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+class _Ctx:
+    __slots__ = ("text", "base", "base_date", "_vi")
+
+    def __init__(self, text: str, base) -> None:
+        self.text = text
+        self.base = _parse_partial(base)
+        self.base_date = None
+        if self.base and self.base[1] and self.base[2]:
+            self.base_date = dt.date(*self.base)
+        self._vi = None
+
+    @property
+    def vi(self) -> bool:
+        if self._vi is None:
+            self._vi = bool(_VI_CHARS.search(self.text)) or bool(re.search(r"\b(?:ngày|tháng|năm)\b", self.text))
+        return self._vi
+
+
+_VI_CHARS = re.compile("[ăâđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĂÂĐƠƯ]")
+
+
+def _mnum(tok: str) -> int:
+    return _MONTH_NUM[tok.rstrip(".").lower()]
+
+
+# -- explicit dates
+
+
+def _h_mdy(m, ctx):
+    y, mo, d = int(m["y"]), _mnum(m["m1"]), int(m["d1"])
+    if not _valid(y, mo, d) or (m["d2"] and not (_valid(y, mo, int(m["d2"])) and int(m["d2"]) > d)):
+        return None
+    return _C(m.start(), m.end(), y, mo, d)
+
+
+def _h_mdy_cross(m, ctx):
+    y, m1, d1, m2, d2 = int(m["y"]), _mnum(m["m1"]), int(m["d1"]), _mnum(m["m2"]), int(m["d2"])
+    y1 = y - 1 if m1 > m2 else y
+    if m1 == m2 or not (_valid(y1, m1, d1) and _valid(y, m2, d2)):
+        return None
+    return _C(m.start(), m.end(), y1, m1, d1)
+
+
+def _h_iso(m, ctx):
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    if not _valid(y, mo, d):
+        return None
+    return _C(m.start(), m.end(), y, mo, d)
+
+
+def _h_numeric(m, ctx):
+    a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+    if m["sep"] == "." or m["ngay"]:
+        day_first = True
+    elif a > 12:
+        day_first = True
+    elif b > 12:
+        day_first = False
+    else:
+        day_first = ctx.vi
+    d, mo = (a, b) if day_first else (b, a)
+    if not _valid(y, mo, d):
+        return None
+    return _C(m.start(), m.end(), y, mo, d)
+
+
+def _h_md(m, ctx):
+    mo, d = _mnum(m["m1"]), int(m["d1"])
+    if not _valid(None, mo, d) or (m["d2"] and not (_valid(None, mo, int(m["d2"])) and int(m["d2"]) > d)):
+        return None
+    return _C(m.start(), m.end(), None, mo, d, relative=True, yearless=True)
+
+
+def _h_md_cross(m, ctx):
+    m1, d1, m2, d2 = _mnum(m["m1"]), int(m["d1"]), _mnum(m["m2"]), int(m["d2"])
+    if m1 == m2 or not (_valid(None, m1, d1) and _valid(None, m2, d2)):
+        return None
+    return _C(m.start(), m.end(), None, m1, d1, relative=True, yearless=True)
+
+
+def _h_my(m, ctx):
+    y, mo = int(m["y"]), _mnum(m["m1"])
+    if not _valid(y, mo, None):
+        return None
+    return _C(m.start(), m.end(), y, mo)
+
+
+def _h_month_range(m, ctx):
+    y, m1, m2 = int(m["y"]), _mnum(m["m1"]), _mnum(m["m2"])
+    if m1 == m2:
+        return None
+    y1 = y - 1 if m1 > m2 else y
+    return _C(m.start(), m.end(), y, m2, begin=(y1, m1, None))
+
+
+def _h_month_alone(m, ctx):
+    mo = _mnum(m["m1"])
+    p = m["p"].lower()
+    if p in ("last", "next", "this"):
+        if not ctx.base or ctx.base[1] is None:
+            if p == "this" and ctx.base:
+                return _C(m.start(), m.end(), ctx.base[0], mo, relative=True)
+            return None
+        by, bm = ctx.base[0], ctx.base[1]
+        if p == "last":
+            y = by if mo < bm else by - 1
+        elif p == "next":
+            y = by if mo > bm else by + 1
+        else:
+            y = by
+        return _C(m.start(), m.end(), y, mo, relative=True)
+    return _C(m.start("m1"), m.end(), None, mo, relative=True, yearless=True)
+
+
+def _h_year_range(m, ctx):
+    y1 = int(m["y1"])
+    raw = m["y2"]
+    sep = m["sep"] or m["sep2"] or m["sep3"]
+    spaced = any(ch.isspace() for ch in m.group(0))
+    if len(raw) == 4:
+        y2 = int(raw)
+    else:
+        two = int(raw)
+        if two > y1 % 100:
+            y2 = y1 // 100 * 100 + two
+        elif sep == "-" and not spaced and 1 <= two <= 12:  # "2025-11": ISO year-month
+            if not _year_ok(ctx.text, m.start(), m.end()):
+                return None
+            return _C(m.start(), m.end(), y1, two)
+        else:
+            return None
+    if not y1 < y2 <= 2099 or (sep == "/" and len(raw) == 4 and y2 - y1 > 1):
+        return None
+    if not _year_ok(ctx.text, m.start(), m.end()):
+        return None
+    return _C(m.start(), m.end(), y2, begin=(y1, None, None))
+
+
+def _h_year(m, ctx):
+    if not _year_ok(ctx.text, m.start("y"), m.end("y")):
+        return None
+    return _C(m.start(), m.end(), int(m["y"]))
+
+
+def _h_decade(m, ctx):
+    y = int(m["dec"])
+    return _C(m.start(), m.end(), y + 9, begin=(y, None, None), decade=True)
+
+
+def _h_fiscal(m, ctx):
+    raw = m["fy"]
+    y = int(raw) if len(raw) == 4 else 2000 + int(raw)
+    return _C(m.start(), m.end(), y)
+
+
+_ORD = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+def _h_quarter(m, ctx):
+    y = int(m["y"])
+    q = m.groupdict().get("q")
+    if q:
+        kind, n = q[0].upper(), int(q[1])
+        unit = "quarter" if kind == "Q" else "half"
+    else:
+        unit = m["unit"].lower()
+        o = m["ord"].lower()
+        n = 4 if o == "last" and unit == "quarter" else 2 if o == "last" else _ORD.get(o, 0)
+    size = 3 if unit == "quarter" else 6
+    if not 1 <= n <= 12 // size:
+        return None
+    return _C(m.start(), m.end(), y, n * size, begin=(y, (n - 1) * size + 1, None))
+
+
+_SEASON_Q = {"spring": "early", "summer": "mid", "autumn": "late", "fall": "late", "winter": None}
+
+
+def _h_season(m, ctx):
+    return _C(m.start(), m.end(), int(m["y"]), qualifier=_SEASON_Q[m["season"].lower()])
+
+
+# -- Vietnamese
+
+
+def _h_vi_day(m, ctx):
+    mo, d = int(m["m"]), int(m["d1"])
+    if m["y"]:
+        y = int(m["y"])
+        if not _valid(y, mo, d):
+            return None
+        return _C(m.start(), m.end(), y, mo, d)
+    if not _valid(None, mo, d):
+        return None
+    return _C(m.start(), m.end(), None, mo, d, relative=True, yearless=True)
+
+
+def _h_vi_dm(m, ctx):
+    d, mo = int(m["a"]), int(m["b"])
+    if not _valid(None, mo, d):
+        return None
+    return _C(m.start(), m.end(), None, mo, d, relative=True, yearless=True)
+
+
+def _h_vi_month(m, ctx):
+    mo = int(m["m"])
+    if m["y"]:
+        y = int(m["y"])
+        if not _valid(y, mo, None):
+            return None
+        return _C(m.start(), m.end(), y, mo)
+    if not _valid(None, mo, None):
+        return None
+    return _C(m.start(), m.end(), None, mo, relative=True, yearless=True)
+
+
+def _h_vi_year(m, ctx):
+    if not _year_ok(ctx.text, m.start("y"), m.end("y")):
+        return None
+    return _C(m.start(), m.end(), int(m["y"]))
+
+
+# -- relative to the base date
+
+_REL_MOD = {"early": "early", "late": "late", "mid": "mid", "earlier": None, "later": None}
+
+
+def _week_month(ctx, weeks: int):
+    if ctx.base_date is None:
+        return None
+    monday = ctx.base_date - dt.timedelta(days=ctx.base_date.weekday()) + dt.timedelta(weeks=weeks)
+    return monday.year, monday.month
+
+
+def _h_rel(m, ctx):
+    if not ctx.base:
+        return None
+    rel, unit = m["rel"].lower(), m["unit"].lower()
+    k = {"this": 0, "last": -1, "next": 1}[rel]
+    qual = _REL_MOD.get((m["mod"] or "").lower())
+    by, bm = ctx.base[0], ctx.base[1]
+    if unit == "year":
+        return _C(m.start(), m.end(), by + k, relative=True, qualifier=qual)
+    if unit == "month":
+        if bm is None:
+            return None
+        y, mo = _add_months(by, bm, k)
+        return _C(m.start(), m.end(), y, mo, relative=True, qualifier=qual)
+    if ctx.base_date is None:
+        if k == 0 and bm is not None:
+            return _C(m.start(), m.end(), by, bm, relative=True)
+        return None
+    y, mo = _week_month(ctx, k)
+    return _C(m.start(), m.end(), y, mo, relative=True)
+
+
+_DAY_WORDS = {"yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "last night": -1,
+              "this morning": 0, "this afternoon": 0, "this evening": 0,
+              "hôm qua": -1, "hôm nay": 0, "ngày mai": 1}
+
+
+def _h_dayword(m, ctx):
+    if ctx.base_date is None:
+        return None
+    k = _DAY_WORDS[re.sub(r"\s+", " ", m["w"].lower())]
+    day = ctx.base_date + dt.timedelta(days=k)
+    return _C(m.start(), m.end(), day.year, day.month, day.day, relative=True)
+
+
+def _h_weekday(m, ctx):
+    if ctx.base_date is None:
+        return None
+    idx = _WEEKDAYS.index(m["wd"].lower())
+    b = ctx.base_date
+    mod = (m["wmod"] or "").lower()
+    if mod == "last":
+        delta = (b.weekday() - idx) % 7 or 7
+        day = b - dt.timedelta(days=delta)
+    elif mod == "next":
+        delta = (idx - b.weekday()) % 7 or 7
+        day = b + dt.timedelta(days=delta)
+    elif mod == "this":
+        day = b - dt.timedelta(days=b.weekday()) + dt.timedelta(days=idx)
+    else:
+        day = b - dt.timedelta(days=(b.weekday() - idx) % 7)
+    start = m.start("wd") if mod in ("", "on") else m.start()
+    return _C(start, m.end(), day.year, day.month, day.day, relative=True)
+
+
+_UNIT = {"year": "year", "years": "year", "month": "month", "months": "month", "week": "week",
+         "weeks": "week", "day": "day", "days": "day", "decade": "decade", "decades": "decade",
+         "năm": "year", "tháng": "month", "tuần": "week", "ngày": "day"}
+
+
+def _shift(y, m, d, prec_m, prec_d, unit: str, n: int):
+    """(y, m, d) shifted by n units, at a precision no finer than the input's."""
+    if unit in ("year", "decade"):
+        return y + n * (10 if unit == "decade" else 1), None, None
+    if unit == "month":
+        if m is None:
+            return y + int(n / 12), None, None
+        y2, m2 = _add_months(y, m, n)
+        return y2, m2, None
+    days = n * (7 if unit == "week" else 1)
+    if d is not None:
+        day = dt.date(y, m, d) + dt.timedelta(days=days)
+        return day.year, day.month, (day.day if unit == "day" else None)
+    if m is not None:
+        day = dt.date(y, m, 15) + dt.timedelta(days=days)
+        return day.year, day.month, None
+    return y, None, None
+
+
+def _h_ago(m, ctx):
+    if not ctx.base:
+        return None
+    n = _num(m["n"])
+    unit = _UNIT[m["unit"].lower()]
+    if n is None:
+        return None
+    by, bm, bd = ctx.base
+    if unit in ("month", "week", "day") and bm is None:
+        return None
+    if unit in ("week", "day") and bd is None:
+        return None
+    y, mo, d = _shift(by, bm, bd, None, None, unit, -n)
+    if not _valid(y, mo, d):
+        return None
+    return _C(m.start(), m.end(), y, mo, d, relative=True)
+
+
+def _h_anchor_n(m, ctx):
+    n = _num(m["n"])
+    if n is None:
+        return None
+    unit = _UNIT[m["unit"].lower()]
+    sign = -1 if m["dir"].lower() in ("earlier", "before", "trước") else 1
+    return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, sign * n))
+
+
+def _h_anchor_the(m, ctx):
+    rel = m["rel"].lower()
+    unit = m["unit"].lower()
+    if rel in ("same",):
+        return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, 0))
+    if rel in ("previous", "preceding", "prior"):
+        return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, -1))
+    return _C(m.start(), m.end(), relative=True, anchor=("next", unit, 1))
+
+
+def _h_anchor_that(m, ctx):
+    return _C(m.start(), m.end(), relative=True, anchor=("shift", m["unit"].lower(), 0))
+
+
+def _h_anchor_year_after(m, ctx):
+    k = 1 if m["dir"].lower() == "after" else -1
+    return _C(m.start(), m.end(), relative=True, anchor=("shift", m["unit"].lower(), k))
+
+
+_VI_REL = {"năm ngoái": ("year", -1), "năm trước": ("year", -1), "năm nay": ("year", 0),
+           "năm tới": ("year", 1), "năm sau": ("year", 1), "sang năm": ("year", 1),
+           "tháng trước": ("month", -1), "tháng này": ("month", 0), "tháng nay": ("month", 0),
+           "tháng tới": ("month", 1), "tháng sau": ("month", 1),
+           "tuần trước": ("week", -1), "tuần này": ("week", 0), "tuần tới": ("week", 1),
+           "tuần sau": ("week", 1)}
+
+
+def _h_vi_rel(m, ctx):
+    if not ctx.base:
+        return None
+    unit, k = _VI_REL[re.sub(r"\s+", " ", m["v"].lower())]
+    by, bm = ctx.base[0], ctx.base[1]
+    if unit == "year":
+        return _C(m.start(), m.end(), by + k, relative=True)
+    if unit == "month":
+        if bm is None:
+            return None
+        y, mo = _add_months(by, bm, k)
+        return _C(m.start(), m.end(), y, mo, relative=True)
+    wm = _week_month(ctx, k)
+    if wm is None:
+        return None
+    return _C(m.start(), m.end(), wm[0], wm[1], relative=True)
+
+
+def _h_vi_ago(m, ctx):
+    return _h_ago(m, ctx)
+
+
+def _h_vi_later(m, ctx):
+    n = _num(m["n"])
+    if n is None:
+        return None
+    return _C(m.start(), m.end(), relative=True, anchor=("shift", _UNIT[m["unit"].lower()], n))
+
+
+# --------------------------------------------------------------------------- rules (order = tie-break)
+
+_YEAR_TAIL = r"(?![\w%]|[.,]\d|[-–—/]\d)"
+_YEAR_SEP_VI = r"(?:(?:\s*,)?\s*(?:năm\s+)?|\s*[/.-]\s*)"
+
+_RULES_SRC = [
+    # English full dates
+    (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}\s*[-–—]\s*{_M('m2')}\s*{_D('d2')},?\s+{_Y('y')}", 0, _h_mdy_cross),
+    (rf"(?<![\w.,$-]){_WD_PREFIX}{_D('d1')}\s+{_M('m1')}\s*[-–—]\s*{_D('d2')}\s+{_M('m2')},?\s+{_Y('y')}", 0, _h_mdy_cross),
+    (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}(?:{_DAYSEP}{_D('d2')})?,?\s+{_Y('y')}", 0, _h_mdy),
+    (rf"(?<![\w.,$-]){_WD_PREFIX}{_D('d1')}(?:{_DAYSEP}{_D('d2')})?\s+(?:of\s+)?{_M('m1')},?\s+{_Y('y')}", 0, _h_mdy),
+    (r"(?<![\w/.-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)(?![\w]|[-/.]\d)", 0, _h_iso),
+    (r"(?:(?P<ngay>[Nn]gày)\s+)?(?<![\w/.,-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[01]?\d)(?P=sep)"
+     rf"(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_numeric),
+    # day + month without a year
+    (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}\s*[-–—]\s*{_M('m2')}\s*{_D('d2')}(?![.,]\d)", 0, _h_md_cross),
+    (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}(?:{_DAYSEP}{_D('d2')})?(?![.,]\d)", 0, _h_md),
+    (rf"(?<![\w.,$€£#/-]){_WD_PREFIX}{_D('d1')}(?:{_DAYSEP}{_D('d2')})?\s+(?:of\s+)?{_M('m1')}", 0, _h_md),
+    # month + year, month ranges, months alone after a preposition
+    (rf"(?<!\w){_M('m1')}\s*(?:[-–—]|to|through|until)\s*{_M('m2')},?\s+(?:of\s+)?{_Y('y')}", 0, _h_month_range),
+    (rf"(?<!\w){_M('m1')},?\s+(?:of\s+)?{_Y('y')}", 0, _h_my),
+    (r"\b(?P<p>[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Dd]uring|[Ff]rom|[Bb]etween|"
+     r"[Tt]hrough|[Oo]f|[Ee]arly|[Mm]id|[Ll]ate|[Ll]ast|[Nn]ext|[Tt]his|[Ee]nd|[Tt]o|[Aa]nd)[\s-]+"
+     rf"{_M('m1')}(?!\s*\d)", 0, _h_month_alone),
+    # periods
+    (r"\b(?P<ord>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ll]ast|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)\s+"
+     rf"(?:of\s+)?(?:(?:the\s+)?(?:fiscal\s+)?year\s+)?{_Y('y')}", 0, _h_quarter),
+    (rf"\b(?P<q>Q[1-4]|H[12])\s*(?:of\s+)?{_Y('y')}", 0, _h_quarter),
+    (rf"\b(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+(?:of\s+)?{_Y('y')}", 0, _h_season),
+    (r"\b(?:FY|[Ff]iscal\s+[Yy]ear)\s*'?(?P<fy>(?:19|20)\d\d|\d\d)(?![\w%]|[.,]\d)", 0, _h_fiscal),
+    (r"(?<![\w'$])(?P<dec>(?:19|20)\d0)'?s\b", 0, _h_decade),
+    (r"(?<![\w$€£¥₫#.,/@-])(?P<y1>(?:19|20)\d\d)(?:(?P<sep>[-/])|\s*(?P<sep2>[–—])\s*|\s+(?P<sep3>-)\s+)"
+     rf"(?P<y2>(?:19|20)\d\d|\d\d){_YEAR_TAIL}", 0, _h_year_range),
+    (rf"(?<![\w$€£¥₫#@])(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_year),
+    # Vietnamese
+    (rf"(?<!\w)[Nn]gày\s+{_D('d1')}(?:\s*[-–—]\s*{_D('d2')})?\s+tháng\s+(?P<m>[01]?\d)(?!\d)"
+     rf"(?:{_YEAR_SEP_VI}{_Y('y')})?", 0, _h_vi_day),
+    (r"(?<!\w)[Nn]gày\s+(?P<a>[0-3]?\d)/(?P<b>[01]?\d)(?![\w/]|[.,]\d)", 0, _h_vi_dm),
+    (rf"(?<!\w)(?<!\d\s)[Tt]háng\s+(?P<m>[01]?\d)(?!\d)(?:{_YEAR_SEP_VI}{_Y('y')})?(?![/.-]?\d)", 0, _h_vi_month),
+    (rf"(?<!\w)[Nn]ăm\s+(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_vi_year),
+    (r"(?<!\w)(?P<v>năm\s+ngoái|năm\s+trước|năm\s+nay|năm\s+tới|năm\s+sau|sang\s+năm|tháng\s+trước|"
+     r"tháng\s+này|tháng\s+nay|tháng\s+tới|tháng\s+sau|tuần\s+trước|tuần\s+này|tuần\s+tới|tuần\s+sau)(?!\w)",
+     re.I, _h_vi_rel),
+    (rf"(?<!\w)(?P<n>{_VI_NUM})\s+(?P<unit>năm|tháng|tuần|ngày)\s+trước(?!\w)", re.I, _h_vi_ago),
+    (rf"(?<!\w)(?P<n>{_VI_NUM})\s+(?P<unit>năm|tháng)\s+sau(?!\w)", re.I, _h_vi_later),
+    # relative (English)
+    (r"\b(?:(?P<mod>early|earlier|late|later|mid)[\s-]+)?(?P<rel>this|last|next)\s+(?P<unit>year|month|week)\b",
+     re.I, _h_rel),
+    (r"(?<!\w)(?P<w>yesterday|today|tomorrow|tonight|last\s+night|this\s+morning|this\s+afternoon|"
+     r"this\s+evening|hôm\s+qua|hôm\s+nay|ngày\s+mai)(?!\w)", re.I, _h_dayword),
+    (rf"\b(?:(?P<wmod>[Oo]n|[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd>{_WEEKDAY_ALT})\b", 0, _h_weekday),
+    (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+ago\b", re.I, _h_ago),
+    (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+"
+     r"(?P<dir>later|after|afterwards?|earlier|before)\b", re.I, _h_anchor_n),
+    (r"\bthe\s+(?P<rel>following|next|previous|preceding|prior|same|subsequent)\s+(?P<unit>year|month)\b(?!s)",
+     re.I, _h_anchor_the),
+    (r"\b(?:later|earlier)\s+(?:that|the\s+same)\s+(?P<unit>year|month)\b", re.I, _h_anchor_that),
+    (r"\bthat\s+(?:same\s+)?(?P<unit>year|month)\b", re.I, _h_anchor_that),
+    (r"\bthe\s+(?P<unit>year|month)\s+(?P<dir>after|before)\b(?!\s+(?:last|next))", re.I, _h_anchor_year_after),
+]
+
+_RULES = [(re.compile(src, flags), handler) for src, flags, handler in _RULES_SRC]
+
+# quick prefilter: rules for letters-only relative phrases are skipped when no keyword occurs
+_MOD_BEFORE = re.compile(
+    r"(?:\b(?:the\s+)?(?P<a>end|beginning|start|middle|close|turn)\s+of\s+(?:the\s+year\s+)?"
+    r"|\b(?P<b>early|mid|late|end)[\s-]+|(?<!\w)(?P<c>đầu|giữa|cuối)\s+)$", re.I)
+_MOD_MAP = {"end": "late", "close": "late", "late": "late", "cuối": "late", "beginning": "early",
+            "start": "early", "early": "early", "đầu": "early", "middle": "mid", "mid": "mid",
+            "giữa": "mid", "turn": "early"}
+_PREP_BEFORE = re.compile(
+    r"(?:\b(?P<p>since|until|till|through|by|before|after|prior\s+to|no\s+later\s+than|not\s+until|"
+    r"ahead\s+of|as\s+late\s+as|up\s+until)\s+|\b(?P<h>pre|post)[-–]|(?<!\w)(?P<v>kể\s+từ|từ|đến|tới|trước|sau)\s+)$",
+    re.I)
+_PREP_MAP = {"since": "since", "until": "until", "till": "until", "through": "until", "not until": "until",
+             "up until": "until", "by": "by", "no later than": "by", "before": "before", "prior to": "before",
+             "ahead of": "before", "as late as": None, "pre": "before", "post": "after", "after": "after",
+             "kể từ": "since", "từ": "since", "đến": "by", "tới": "by", "trước": "before", "sau": "after"}
+_PAST_BEFORE = re.compile(r"(?:\b(?:since|after)|(?<!\w)(?:từ|kể từ))\s+$", re.I)
+_RANGE_GAP = re.compile(r"\s*(?:(?P<dash>[-–—])|to|through|till|until|and|đến|tới)\s*", re.I)
+_RANGE_OPEN = re.compile(r"(?:\b(?P<w>from|between)|(?<!\w)(?P<v>từ|giữa))\s+(?:the\s+)?$", re.I)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def find_dates(text: str, base: str | None = None) -> list[DateMention]:
+    """Date mentions in ``text``, resolved against ``base`` (the publication date,
+    ISO partial or None); sorted by start and non-overlapping. Never raises."""
+    try:
+        return _find_dates(text, base)
+    except Exception:  # noqa: BLE001 - a date finder must not break ingestion
+        return []
+
+
+def _find_dates(text: str, base) -> list[DateMention]:
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if not text:
+        return []
+    ctx = _Ctx(text, base)
+    cands: list[_C] = []
+    for idx, (rx, handler) in enumerate(_RULES):
+        for m in rx.finditer(text):
+            try:
+                c = handler(m, ctx)
+            except (ValueError, KeyError, IndexError, OverflowError, TypeError):
+                c = None
+            if c is not None and c.end > c.start:
+                c.rule = idx
+                cands.append(c)
+    chosen = _select(cands)
+    chosen = _resolve(chosen, ctx)
+    _apply_modifiers(chosen, text)
+    chosen = _merge_ranges(chosen, text, ctx)
+    _apply_prepositions(chosen, text)
+    out = []
+    for c in chosen:
+        value = _fmt(c.y, c.m, c.d)
+        begin = _fmt(*c.begin) if c.begin else None
+        out.append(DateMention(c.start, c.end, text[c.start:c.end], value, _precision(c.m, c.d), begin,
+                               c.relative, c.qualifier))
+    return out
+
+
+def _select(cands: list[_C]) -> list[_C]:
+    """Longest first, then earliest, then rule order; keep non-overlapping."""
+    cands.sort(key=lambda c: (c.start - c.end, c.start, c.rule))
+    taken: list[_C] = []
+    for c in cands:
+        if all(c.end <= t.start or c.start >= t.end for t in taken):
+            taken.append(c)
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+def _nearest_year(ref: tuple, m: int, d: int | None, past: bool = False) -> int:
+    """The year that puts month m (day d) nearest the reference partial date
+    (with ``past``, nearest on or before it: "since March")."""
+    ry, rm, rd = ref
+    if rm is None:
+        return ry
+    ref_date = dt.date(ry, rm, rd or 15)
+    best = None
+    for y in (ry - 1, ry, ry + 1):
+        try:
+            cand = dt.date(y, m, d or 15)
+        except ValueError:
+            continue
+        if past and cand > ref_date and (cand.year, cand.month) != (ref_date.year, ref_date.month):
+            continue
+        key = (abs((cand - ref_date).days), cand > ref_date)
+        if best is None or key < best[0]:
+            best = (key, y)
+    return best[1] if best else ry
+
+
+def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
+    text = ctx.text
+    out: list[_C] = []
+    for c in chosen:
+        if c.yearless:
+            anchor = None
+            for prev in reversed(out):
+                gap = text[prev.end:c.start]
+                if "\n" in gap or len(gap) > 400:
+                    break
+                if prev.d is not None and not prev.yearless and not prev.relative:
+                    anchor = (prev.y, prev.m, prev.d)
+                    break
+            if anchor is not None:
+                c.y = _nearest_year(anchor, c.m, c.d)
+            elif ctx.base:
+                past = _PAST_BEFORE.search(text, max(0, c.start - 12), c.start) is not None
+                c.y = _nearest_year(ctx.base, c.m, c.d, past)
+            else:
+                continue
+            if not _valid(c.y, c.m, c.d):
+                continue
+        elif c.anchor is not None:
+            kind, unit, n = c.anchor
+            prev = out[-1] if out else None
+            if prev is None:
+                if kind == "next" and ctx.base:
+                    prev_ymd = ctx.base
+                else:
+                    continue
+            else:
+                prev_ymd = (prev.y, prev.m, prev.d)
+            y, mo, d = prev_ymd
+            if unit == "month" and mo is None and kind != "shift" or (kind == "shift" and n == 0 and
+                                                                        unit == "month" and mo is None):
+                continue  # "the following month", "that month" after a bare year: unknown month
+            if unit in ("year", "decade"):
+                y, mo, d = y + n * (10 if unit == "decade" else 1), None, None
+            else:
+                y, mo, d = _shift(y, mo, d, None, None, unit, n)
+                if unit == "month":
+                    d = None
+            if not _valid(y, mo, d):
+                continue
+            c.y, c.m, c.d = y, mo, d
+        if c.y is None:
+            continue
+        out.append(c)
+    return out
+
+
+def _apply_modifiers(chosen: list[_C], text: str) -> None:
+    prev_end = 0
+    for c in chosen:
+        if c.qualifier is None and c.d is None and c.anchor is None:
+            window = text[max(prev_end, c.start - 30):c.start]
+            m = _MOD_BEFORE.search(window)
+            if m:
+                word = (m["a"] or m["b"] or m["c"]).lower()
+                q = _MOD_MAP[word]
+                c.start -= len(m.group(0))
+                c.qualifier = q
+                if c.decade:
+                    lo = c.begin[0]
+                    c.begin, c.y = {"early": ((lo, None, None), lo + 3), "mid": ((lo + 4, None, None), lo + 6),
+                                    "late": ((lo + 7, None, None), lo + 9)}[q]
+        prev_end = c.end
+
+
+def _merge_ranges(chosen: list[_C], text: str, ctx: _Ctx) -> list[_C]:
+    out: list[_C] = []
+    i = 0
+    while i < len(chosen):
+        a = chosen[i]
+        b = chosen[i + 1] if i + 1 < len(chosen) else None
+        if b is not None and a.begin is None and b.begin is None and a.anchor is None and b.anchor is None:
+            gap = _RANGE_GAP.fullmatch(text, a.end, b.start)
+            if gap:
+                opener = _RANGE_OPEN.search(text, max(0, a.start - 20), a.start)
+                opener_ok = opener is not None and opener.end() == a.start
+                word = gap.group(0).strip().lower()
+                opener_word = (opener["w"] or opener["v"]).lower() if opener_ok else ""
+                if word == "and" and opener_word not in ("between", "giữa"):
+                    pass
+                elif (a.y, a.m, a.d) == (b.y, b.m, b.d):
+                    pass
+                else:
+                    merged = _merge_pair(a, b, bool(gap["dash"]), opener.start() if opener_ok else a.start)
+                    if merged is not None:
+                        out.append(merged)
+                        i += 2
+                        continue
+        out.append(a)
+        i += 1
+    # "from"/"between" before a range found in one piece ("from 2016–2021")
+    for c in out:
+        if c.begin is not None:
+            opener = _RANGE_OPEN.search(text, max(0, c.start - 20), c.start)
+            if opener is not None and opener.end() == c.start:
+                prev_end = max((o.end for o in out if o.end <= c.start), default=0)
+                if opener.start() >= prev_end:
+                    c.start = opener.start()
+    return out
+
+
+def _merge_pair(a: _C, b: _C, dash: bool, start: int) -> _C | None:
+    ay, am, ad = a.y, a.m, a.d
+    if a.yearless and not b.yearless and am is not None:
+        ay = b.y - 1 if (am, ad or 0) > (b.m or 12, b.d or 0) else b.y
+    if not _valid(ay, am, ad):
+        return None
+    a_key = (ay, am or 1, ad or 1)
+    b_key = (b.y, b.m or 12, b.d or 31)
+    if a_key >= b_key:
+        return None
+    if dash and ad is not None and b.d is not None:
+        return _C(start, b.end, ay, am, ad, relative=a.relative or b.relative, rule=a.rule)
+    return _C(start, b.end, b.y, b.m, b.d, begin=(ay, am, ad), relative=a.relative or b.relative,
+              rule=a.rule)
+
+
+def _apply_prepositions(chosen: list[_C], text: str) -> None:
+    prev_end = 0
+    for c in chosen:
+        if c.begin is None:
+            window = text[max(prev_end, c.start - 30):c.start]
+            m = _PREP_BEFORE.search(window)
+            if m:
+                word = re.sub(r"\s+", " ", (m["p"] or m["h"] or m["v"]).lower())
+                q = _PREP_MAP.get(word)
+                if q is not None:
+                    c.start -= len(m.group(0))
+                    c.qualifier = q
+        prev_end = c.end

@@ -1,0 +1,205 @@
+"""The gazetteer: aliases, diacritics, case, offsets, longest match, data validation."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bilat.data import DataFileError
+from bilat.nlp import gazetteer
+from bilat.nlp.gazetteer import Mention, entity, find_mentions, fold
+
+
+def ids(text: str) -> list[str]:
+    return [m.entity for m in find_mentions(text)]
+
+
+def test_offsets_point_into_the_original_text():
+    text = "Ngày hôm qua, Bộ Quốc phòng và Hoa Kỳ đã gặp nhau tại Đà Nẵng."
+    mentions = find_mentions(text)
+    assert mentions, "expected Vietnamese mentions"
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+    assert [m.entity for m in mentions] == ["ministry-of-national-defense", "US", "da-nang"]
+
+
+def test_fold_keeps_length():
+    for text in ["Biên Hòa", "Đà Nẵng – “Mỹ”", "Phạm Minh Chính’s"]:
+        assert len(fold(text)) == len(text)
+    assert fold("Biên Hòa") == "Bien Hoa"
+    assert fold("Đà Nẵng") == "Da Nang"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The United States of America and Viet Nam", ["US", "VN"]),
+    ("Officials from the U.S. and the USA met.", ["US", "US"]),
+    ("America and Việt Nam", ["US", "VN"]),
+    ("Mỹ và Trung Quốc", ["US", "CN"]),
+    ("Russia, Japan, Australia, India and South Korea", ["RU", "JP", "AU", "IN", "KR"]),
+    ("the Philippines and Singapore", ["PH", "SG"]),
+])
+def test_country_aliases(text, expected):
+    assert ids(text) == expected
+    assert all(m.type == "country" for m in find_mentions(text))
+
+
+def test_lowercase_us_is_a_pronoun():
+    assert ids("Let us hope the talks help us all.") == []
+    assert ids("Tell US officials") == ["US"]
+
+
+def test_us_is_not_found_inside_longer_words():
+    assert ids("USAID funds it") == ["usaid"]
+    assert ids("USA") == ["US"]
+    assert ids("USB drives and BUS lanes") == []
+
+
+def test_us_dollar_is_not_the_country():
+    assert ids("a grant of US$2 million") == []
+
+
+def test_short_english_words_do_not_match_vietnamese_homographs():
+    assert ids("My colleague said so.") == []          # Mỹ folds to My
+    assert ids("Thái Bình Dương") == ["pacific-ocean"]  # not Thai (Thailand)
+
+
+def test_diacritics_are_ignored_both_ways():
+    assert ids("Biên Hòa airbase") == ["bien-hoa"]
+    assert ids("Bien Hoa airbase") == ["bien-hoa"]
+    assert ids("Biển Đông") == ["south-china-sea"]
+    assert ids("Phạm Minh Chính and Phan Văn Giang") == ["pham-minh-chinh", "phan-van-giang"]
+
+
+def test_organisation_aliases_share_one_id():
+    text = "The Department of War, formerly the Department of Defense, also called the Pentagon or DoD."
+    assert ids(text) == ["department-of-defense"] * 4
+    assert all(m.country == "US" for m in find_mentions(text))
+
+
+def test_vietnamese_services_and_acronyms():
+    text = "The Vietnam Coast Guard (VCG) and the Vietnam People's Navy (VPN) under the MND."
+    assert ids(text) == ["vietnam-coast-guard", "vietnam-coast-guard", "vietnam-peoples-navy",
+                         "vietnam-peoples-navy", "ministry-of-national-defense"]
+    assert ids("the mnd said") == []  # acronyms are case-sensitive
+
+
+def test_long_names_ignore_case():
+    assert ids("THE SOUTH CHINA SEA") == ["south-china-sea"]
+    assert ids("the us coast guard") == ["us-coast-guard"]
+
+
+def test_longest_match_wins():
+    mentions = find_mentions("The U.S. Coast Guard sailed to the South China Sea.")
+    assert [(m.text, m.entity) for m in mentions] == [("U.S. Coast Guard", "us-coast-guard"),
+                                                       ("South China Sea", "south-china-sea")]
+
+
+def test_people_carry_their_country():
+    mentions = find_mentions("Secretary Pete Hegseth met General Phan Van Giang; Hegseth later left.")
+    assert [(m.entity, m.name, m.type, m.country) for m in mentions] == [
+        ("pete-hegseth", "Pete Hegseth", "person", "US"),
+        ("phan-van-giang", "Phan Van Giang", "person", "VN"),
+        ("pete-hegseth", "Pete Hegseth", "person", "US"),
+    ]
+
+
+def test_person_names_are_case_sensitive():
+    assert ids("he travelled to lam dong") == []
+
+
+def test_capital_is_the_city_after_a_preposition_and_the_government_otherwise():
+    first, second = find_mentions("Talks were held in Hanoi. Hanoi wants more trainers.")
+    assert (first.entity, first.type, first.country) == ("hanoi", "place", "VN")
+    assert (second.entity, second.type, second.name) == ("VN", "country", "Vietnam")
+    assert second.text == "Hanoi"
+    washington = find_mentions("Washington has pledged support.")[0]
+    assert washington.entity == "US"
+
+
+def test_places_have_coordinates():
+    record = entity("bien-hoa")
+    assert record["type"] == "place" and record["country"] == "VN"
+    lat, lon = record["coordinates"]
+    assert 10 < lat < 12 and 106 < lon < 108
+    assert entity("no-such-thing") is None
+
+
+def test_programs():
+    text = "funded through FMF and IMET, and Excess Defense Articles under the GPOI."
+    assert ids(text) == ["fmf", "imet", "eda", "gpoi"]
+    assert {m.type for m in find_mentions(text)} == {"program"}
+
+
+def test_equipment_families_and_plurals():
+    text = "It received three Island-class cutters, C-130s, two Chinooks and some helicopters."
+    mentions = find_mentions(text)
+    assert [(m.entity, m.type) for m in mentions] == [
+        ("island-class-patrol-boat", "equipment"), ("c-130-transport-plane", "equipment"),
+        ("chinook-helicopter", "equipment"), ("helicopter", "equipment")]
+    assert entity("helicopter")["generic"] is True
+    assert entity("chinook-helicopter")["generic"] is False
+
+
+def test_named_family_absorbs_a_following_generic_noun():
+    mentions = find_mentions("They flew ScanEagle reconnaissance drones.")
+    assert [(m.text, m.entity) for m in mentions] == [("ScanEagle reconnaissance drones", "scaneagle-drone")]
+
+
+def test_hyphen_and_space_variants():
+    assert ids("a Hamilton class cutter") == ids("a Hamilton-class cutter") == ["hamilton-class-cutter"]
+    assert ids("the C130 fleet") == ["c-130-transport-plane"]
+
+
+def test_mentions_inside_urls_are_ignored():
+    assert ids("see https://example.gov/vietnam-us-navy-visit for details") == []
+
+
+def test_sorted_and_non_overlapping():
+    text = "Vietnam, the US, China and ASEAN discussed the East Sea with the UN in Singapore."
+    mentions = find_mentions(text)
+    assert mentions == sorted(mentions, key=lambda m: m.start)
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+    assert all(isinstance(m, Mention) and m.source == "gazetteer" for m in mentions)
+
+
+def test_fast_enough():
+    text = ("The U.S. Coast Guard handed over a Hamilton-class cutter to the Vietnam Coast Guard in Hai Phong, "
+            "as Defense Secretary Pete Hegseth and Phan Văn Giang discussed the South China Sea. ") * 30
+    find_mentions(text)  # build once
+    started = time.perf_counter()
+    for _ in range(10):
+        find_mentions(text)
+    assert (time.perf_counter() - started) / 10 < 0.02
+
+
+def test_duplicate_alias_is_reported_with_the_file(monkeypatch):
+    def fake_load(name):
+        if name == "entities.yaml":
+            return {"countries": [{"id": "US", "name": "United States", "aliases": ["Freedonia"]},
+                                  {"id": "FD", "name": "Freedonia"}]}
+        return {"families": [{"name": "boat", "category": "boat"}]}
+
+    monkeypatch.setattr(gazetteer, "load_yaml", fake_load)
+    gazetteer._records.cache_clear()
+    gazetteer._matcher.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="entities.yaml"):
+            find_mentions("Freedonia")
+    finally:
+        monkeypatch.undo()
+        gazetteer._records.cache_clear()
+        gazetteer._matcher.cache_clear()
+
+
+def test_bad_record_is_reported_with_the_file(monkeypatch):
+    monkeypatch.setattr(gazetteer, "load_yaml",
+                        lambda name: {"families": [{"name": "thing", "category": "spaceship"}]}
+                        if name == "equipment.yaml" else {"countries": []})
+    gazetteer._records.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="equipment.yaml.*category"):
+            gazetteer._records()
+    finally:
+        monkeypatch.undo()
+        gazetteer._records.cache_clear()
+        gazetteer._matcher.cache_clear()
