@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from bilat import documents as docs
 from bilat.errors import InputError
 from bilat.extract import extract_facts
-from bilat.nlp import Sentence, split_sentences
+from bilat.nlp import Sentence, ner, split_sentences
 from bilat.nlp.annotate import AnnotatedDocument
 from bilat.store import Store, open_store
 
@@ -141,8 +141,8 @@ def warm_up() -> None:
     raw = docs.RawInput(location="warm-up", name="warm-up.txt", data=_WARM_UP_TEXT.encode())
     document = docs.load(raw)
     annotated = AnnotatedDocument.from_document(document)
-    extract_facts(annotated)
-    _ = annotated.mentions
+    facts = extract_facts(annotated)
+    all_mentions(annotated, facts)
 
 
 _worker_store: Store | None = None
@@ -181,11 +181,22 @@ def prepare(target: str, store: Store, options: docs.ReadOptions = docs.ReadOpti
         sentences = split_sentences(document.text, document.language)
         annotated = AnnotatedDocument.from_document(document, sentences)
         facts = extract_facts(annotated)
-        return Prepared(target, document, sentences, facts, list(annotated.mentions))
+        return Prepared(target, document, sentences, facts, all_mentions(annotated, facts))
     except InputError as exc:
         return IngestItem(target, "failed", reason=exc.reason)
     except (MemoryError, RecursionError) as exc:
         return IngestItem(target, "failed", reason=f"too complex to process ({type(exc).__name__})")
+
+
+def all_mentions(annotated: AnnotatedDocument, facts: list) -> list:
+    """Gazetteer mentions everywhere, plus names the NER model finds in the
+    sentences that carry facts (where an unknown actor matters most)."""
+    known = list(annotated.mentions)
+    spans = set()
+    for fact in facts:
+        sentence = annotated.sentence_at(fact.evidence.start)
+        spans.add((sentence.start, sentence.end) if sentence else (fact.evidence.start, fact.evidence.end))
+    return sorted(known + ner.find_names(annotated.text, sorted(spans), known), key=lambda m: m.start)
 
 
 def commit(prepared: Prepared, store: Store) -> IngestItem:
@@ -214,7 +225,7 @@ def reextract(store: Store, refs: Iterable[str] | None = None,
                                       published=row["published"], language=row["language"],
                                       title=row["title"], sentences=sents)
         facts = extract_facts(annotated)
-        written = store.replace_facts(doc_id, facts, annotated.mentions)
+        written = store.replace_facts(doc_id, facts, all_mentions(annotated, facts))
         item = IngestItem(row["appearances"][0]["name"], "reextracted", doc_id, row["title"], facts=written)
         done.append(item)
         if on_item:

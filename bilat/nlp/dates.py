@@ -227,7 +227,7 @@ communes km kg ha mt cubic square sq hours minutes seconds bodies graves contain
 người binh lính tấn chiếc con đồng quân hecta
 """.split())
 _STRONG_YEAR_BEFORE = re.compile(r"\b(?:in|since|during|until|năm)\s+$", re.I)
-_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₫]|\b(?:USD|VND|EUR|GBP|JPY|Rs|US|A|S|C)\$?|\bđồng)\s*$")
+_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₫]|\b(?:USD|VND|EUR|GBP|JPY|Rs)\.?|\bđồng)\s*$")
 _REF_BEFORE = re.compile(r"(?:\b(?:no|nos|p|pp|vol|vols|art|tel|fax|ext|phone|page|pages|số)\.?|#|:)\s*$", re.I)
 _PHONE_BEFORE = re.compile(r"(?:\d[ .]|\+\d{1,3}\s?)$")
 _PHONE_AFTER = re.compile(r"[ .]\d{3,}")
@@ -542,14 +542,15 @@ def _h_rel(m, ctx):
     return _C(m.start(), m.end(), y, mo, relative=True)
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
 _DAY_WORDS = {"yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "last night": -1,
               "this morning": 0, "this afternoon": 0, "this evening": 0,
               "hôm qua": -1, "hôm nay": 0, "ngày mai": 1}
 
 
 def _h_dayword(m, ctx):
-    if ctx.base_date is None:
-        return None
+    if ctx.base_date is None or (m["w"].lower() == "today" and _POSSESSIVE.match(ctx.text, m.end())):
+        return None  # "today's world" means nowadays
     k = _DAY_WORDS[re.sub(r"\s+", " ", m["w"].lower())]
     day = ctx.base_date + dt.timedelta(days=k)
     return _C(m.start(), m.end(), day.year, day.month, day.day, relative=True)
@@ -694,7 +695,7 @@ _RULES_SRC = [
     (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}(?:{_DAYSEP}{_D('d2')})?,?\s+{_Y('y')}", 0, _h_mdy),
     (rf"(?<![\w.,$-]){_WD_PREFIX}{_D('d1')}(?:{_DAYSEP}{_D('d2')})?\s+(?:of\s+)?{_M('m1')},?\s+{_Y('y')}", 0, _h_mdy),
     (r"(?<![\w/.-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)(?![\w]|[-/.]\d)", 0, _h_iso),
-    (r"(?:(?P<ngay>[Nn]gày)\s+)?(?<![\w/.,-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[01]?\d)(?P=sep)"
+    (r"(?:(?P<ngay>[Nn]gày)\s+)?(?<![\w/.,-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)"
      rf"(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_numeric),
     # day + month without a year
     (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}\s*[-–—]\s*{_M('m2')}\s*{_D('d2')}(?![.,]\d)", 0, _h_md_cross),
@@ -743,7 +744,48 @@ _RULES_SRC = [
     (r"\bthe\s+(?P<unit>year|month)\s+(?P<dir>after|before)\b(?!\s+(?:last|next))", re.I, _h_anchor_year_after),
 ]
 
-_RULES = [(re.compile(src, flags), handler) for src, flags, handler in _RULES_SRC]
+
+
+def _group(src: str, handler) -> str:
+    name = handler.__name__
+    if name.startswith("_h_vi_"):
+        return "vi"
+    if name in ("_h_rel", "_h_dayword", "_h_weekday", "_h_ago") or name.startswith("_h_anchor"):
+        return "rel"
+    if name == "_h_fiscal":
+        return "fiscal"
+    if "September" in src:
+        return "month"
+    return "year"
+
+
+_RULES = [(re.compile(src, flags), handler, _group(src, handler)) for src, flags, handler in _RULES_SRC]
+
+# Each rule runs only in windows around cheap trigger hits: a full scan of every rule over a long text
+# costs several milliseconds, the trigger scans a fraction of that.
+_TRIGGERS = {
+    "month": re.compile(_MONTH_ALT),
+    "year": re.compile(r"(?:19|20)\d\d"),
+    "fiscal": re.compile(r"FY|[Ff]iscal"),
+    "rel": re.compile(r"\b(?:years?|months?|weeks?|days?|decades?|ago|yesterday|today|tomorrow|tonight|night|"
+                      r"morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day|hôm|mai)\b", re.I),
+    "vi": re.compile(r"(?<!\w)(?:ngày|tháng|năm|tuần|sang)(?!\w)", re.I),
+}
+_WINDOW = 60
+
+
+def _windows(text: str, trigger: re.Pattern) -> list[tuple[int, int]]:
+    n = len(text)
+    out: list[list[int]] = []
+    for m in trigger.finditer(text):
+        lo, hi = max(0, m.start() - _WINDOW), min(n, m.end() + _WINDOW)
+        while hi < n and (text[hi].isalnum() or text[hi] in "_-–/.,"):
+            hi += 1  # never cut a word or number: lookaheads would see a false end of text
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
 
 # quick prefilter: rules for letters-only relative phrases are skipped when no keyword occurs
 _MOD_BEFORE = re.compile(
@@ -784,8 +826,11 @@ def _find_dates(text: str, base) -> list[DateMention]:
         return []
     ctx = _Ctx(text, base)
     cands: list[_C] = []
-    for idx, (rx, handler) in enumerate(_RULES):
-        for m in rx.finditer(text):
+    windows: dict[str, list[tuple[int, int]]] = {}
+    for idx, (rx, handler, group) in enumerate(_RULES):
+        if group not in windows:
+            windows[group] = _windows(text, _TRIGGERS[group])
+        for m in (m for lo, hi in windows[group] for m in rx.finditer(text, lo, hi)):
             try:
                 c = handler(m, ctx)
             except (ValueError, KeyError, IndexError, OverflowError, TypeError):
@@ -796,7 +841,7 @@ def _find_dates(text: str, base) -> list[DateMention]:
     chosen = _select(cands)
     chosen = _resolve(chosen, ctx)
     _apply_modifiers(chosen, text)
-    chosen = _merge_ranges(chosen, text, ctx)
+    chosen = [c for c in _merge_ranges(chosen, text, ctx) if c.y is not None]
     _apply_prepositions(chosen, text)
     out = []
     for c in chosen:
@@ -858,12 +903,13 @@ def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
                 past = _PAST_BEFORE.search(text, max(0, c.start - 12), c.start) is not None
                 c.y = _nearest_year(ctx.base, c.m, c.d, past)
             else:
+                out.append(c)  # unresolved: a range ("between March and May 2024") may still give it a year
                 continue
             if not _valid(c.y, c.m, c.d):
                 continue
         elif c.anchor is not None:
             kind, unit, n = c.anchor
-            prev = out[-1] if out else None
+            prev = next((p for p in reversed(out) if p.y is not None), None)
             if prev is None:
                 if kind == "next" and ctx.base:
                     prev_ymd = ctx.base
@@ -914,7 +960,8 @@ def _merge_ranges(chosen: list[_C], text: str, ctx: _Ctx) -> list[_C]:
     while i < len(chosen):
         a = chosen[i]
         b = chosen[i + 1] if i + 1 < len(chosen) else None
-        if b is not None and a.begin is None and b.begin is None and a.anchor is None and b.anchor is None:
+        if (b is not None and a.begin is None and b.begin is None and a.anchor is None and b.anchor is None
+                and b.y is not None):
             gap = _RANGE_GAP.fullmatch(text, a.end, b.start)
             if gap:
                 opener = _RANGE_OPEN.search(text, max(0, a.start - 20), a.start)
@@ -948,7 +995,7 @@ def _merge_pair(a: _C, b: _C, dash: bool, start: int) -> _C | None:
     ay, am, ad = a.y, a.m, a.d
     if a.yearless and not b.yearless and am is not None:
         ay = b.y - 1 if (am, ad or 0) > (b.m or 12, b.d or 0) else b.y
-    if not _valid(ay, am, ad):
+    if ay is None or b.y is None or not _valid(ay, am, ad):
         return None
     a_key = (ay, am or 1, ad or 1)
     b_key = (b.y, b.m or 12, b.d or 31)

