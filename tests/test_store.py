@@ -238,7 +238,8 @@ def test_export_contract_scores_with_shared_scorer(tmp_path):
         [sys.executable, str(SHARED / "eval" / "score.py"), str(SHARED / "gold" / "seeds.jsonl"), str(out), "--json"],
         capture_output=True, text=True)
     assert scored.returncode == 0, scored.stderr
-    assert '"tp": 1' in scored.stdout.replace(" ", "").replace('"tp":1', '"tp": 1') or "tp" in scored.stdout
+    figure = json.loads(scored.stdout.strip().splitlines()[-1])["figure"]
+    assert figure["tp"] == 1 and figure["fp"] == 0  # the hand-made fact matches a gold figure
 
 
 def test_replace_facts_is_atomic_and_csv_export(tmp_path):

@@ -271,7 +271,9 @@ def _sentence_figures(adoc, sent, quantities: list[Quantity], dates, rules: _Rul
         change = _change(before, after, s[np_end:], q, rules)
         clause = _clause_of(rs, clauses)
         as_of = _as_of(adoc, s, rs, clause, clauses, dates, base, quantities, rules)
-        measure = _measure(s, q, counted, change, before, after, np_end - re_, clauses[clause], base, rules)
+        lead_end = quantities[i - 1].start - base if pair_second else rs
+        measure = _measure(s, q, counted, change, before, after, np_end - re_, clauses[clause], base, rules,
+                           lead_end)
         subject = _subject(adoc, s, q, clauses[clause], base, counted)
         value = int(q.value) if float(q.value).is_integer() else round(q.value, 6)
         fields = {"value": value, "unit": unit, "counted": counted, "qualifier": qualifier, "as_of": as_of,
@@ -638,25 +640,29 @@ def _fallback_dates(text: str) -> list:
 # labels: short readable text, not scored, built from the clause around the figure
 
 
-_PURPOSE = re.compile(r"^\s*(in|for|to|of|on|worth of)\s+((?:[^\s,;.()—–:]+\s?){1,9})", re.I)
+_PURPOSE = re.compile(r"^\s*(in|for|to|of|on|from|worth of)\s+((?:(?:[^\s,;.()—–:]|\.(?=\S))+\s?){1,9})", re.I)
 _PURPOSE_STOP = re.compile(r"\s(?:through|as|which|while|with|from|since|that|who|by|after|before|during|"
                            r"under|via|and\s+(?:\d|the\s+\w+ed)|in\s+(?:19|20)\d\d|(?:19|20)\d\d|"
                            r"underscores?|is|are|was|were|has|have|will|would)\b.*$", re.I)
 _TO_VERB = re.compile(r"^(?:fund|finance|support|help|assist|pay\s+for|cover|bolster|boost)\s+", re.I)
 _PASSIVE = re.compile(r"\b(?:have|has|had|were|was|are|is|been)\s+(?:been\s+)?(?:\w+ly\s+)?(\w+ed)\b", re.I)
 _PARTICIPLE = re.compile(r"^\s*(?:\w+ly\s+)?(\w+ed)\b", re.I)
-_GOVERNORS = (
+_GOVERNORS = (  # "<NP> stands at $X", "puts <NP> at $X", "Firearms ($X)"
     re.compile(r"(?P<np>[\w'’.-]+(?:\s+[\w'’.-]+){0,6})\s+(?:\w+ly\s+)?(?:stands?|stood|totals?|"
-               r"totall?ed|reached|amounts?\s+to|amounted\s+to|(?:has|have)\s+(?:also\s+)?"
-               r"(?:surpassed|exceeded|reached|topped|risen\s+to|grown\s+to)|surpassed|exceeded|topped|"
+               r"totall?ed|reached|amounts?\s+to|amounted\s+to|(?:has|have|had)(?:\s+also)?(?:\s+(?:"
+               r"surpassed|exceeded|reached|topped|risen\s+to|grown\s+to))?|surpassed|exceeded|topped|"
                r"rose\s+to|grew\s+to|climbed\s+to|is|was|are|were)\s+(?:at\s+|to\s+)?$", re.I),
     re.compile(r"\b(?:puts?|estimated|estimates|valued|values|pegged|pegs|placed|places)\s+(?P<np>.+?)\s+at\s+$",
                re.I),
-    re.compile(r"(?P<np>[\w'’.-]+(?:\s+[\w'’.-]+){0,4})\s+(?:worth|valued\s+at|totall?ing|amounting\s+to|"
-               r"of|at\s+a\s+cost\s+of|costing)\s+$", re.I),
+    re.compile(r"(?:^|[,;:]\s*|\band\s+|\b(?:were|was|is|are)\s+)(?P<np>(?:(?!\b(?:were|was|is|are|and)\b)"
+               r"[^,;:()]){1,50}?)\s*\(\s*$", re.I),
 )
+_WEAK_GOVERNOR = re.compile(r"(?P<np>[\w'’.-]+(?:\s+[\w'’.-]+){0,4})\s+(?:worth|valued\s+at|totall?ing|"
+                            r"amounting\s+to|of|at\s+a\s+cost\s+of|costing|from|between)\s+$", re.I)
+_OF_NOUN = re.compile(r"^\s+of\s+([\w'’-]+)(?:\s+(?:\w+ly\s+)?(\w+ed)\b(?!\s+to\b))?")
 _LEAD = re.compile(r"^(?:(?:the|a|an|its|their|this|that|these|those|his|her|our|also|additionally|moreover|"
-                   r"however|meanwhile|and|but|in addition|as of \S+(?: \d{4})?)\b[\s,]*)+", re.I)
+                   r"however|meanwhile|and|but|in addition|including|as of \S+(?: \d{4})?)\b[\s,]*)+", re.I)
+_DETERMINER = re.compile(r"^.*\b(?:the|a|an|its|their|this|these|those)\s+", re.I)
 _UNIT_NAMES = {"m3": "volume", "m2": "area", "km2": "area", "ha": "area", "acre": "area", "km": "distance",
                "m": "length", "mi": "distance", "nmi": "distance", "kg": "weight", "t": "weight",
                "l": "volume", "gal": "volume", "mg/kg": "concentration", "ppt": "concentration",
@@ -669,6 +675,8 @@ def _purpose(text: str) -> tuple[str, str] | None:
         return None
     phrase = _PURPOSE_STOP.sub("", " " + m.group(2).strip()).strip()
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
+    if not phrase or not phrase[0].isalpha():
+        return None  # "to $430 million": the other end of a range
     prep = m.group(1).lower()
     if prep == "to" and _TO_VERB.match(phrase):
         prep, phrase = "for", _TO_VERB.sub("", phrase)
@@ -680,21 +688,27 @@ def _tidy(np: str) -> str:
     return re.sub(r"\s+", " ", np)
 
 
-def _measure(s, q: Quantity, counted, change, before, after, np_len, clause, base, rules: _Rules) -> str:
+def _measure(s, q: Quantity, counted, change, before, after, np_len, clause, base, rules: _Rules,
+             lead_end: int) -> str:
     extra = "additional " if change == "increment" else ""
     a, _ = clause
-    lead = _strip_qualifier(s[a:q.start - base], rules)
+    lead = _strip_qualifier(s[min(a, lead_end):lead_end], rules)
     if q.kind == "number":
-        np = after[:np_len].strip()
-        label = _tidy(np).lower() if np else (counted or "count")
+        np = _tidy(after[:np_len]) if after[:np_len].strip() else _plural(counted or "count", q.value)
         rest = after[np_len:]
-        m = _PARTICIPLE.match(rest) or _PASSIVE.search(rest[:60])
-        verb = m.group(1).lower() if m else None
+        verb = None
+        m = _OF_NOUN.match(rest)
+        if m and counted and " of " not in np and (m.group(2) or " of " in counted):
+            np, verb = f"{np} of {m.group(1)}", (m.group(2) or "").lower() or None
+            rest = rest[m.end():]
+        if verb is None:
+            m = _PARTICIPLE.match(rest) or _PASSIVE.search(re.split(r"[,;:()—–]", rest, maxsplit=1)[0][:60])
+            verb = m.group(1).lower() if m else None
         if verb is None:
             m = re.search(r"\b(\w+ed)\s+(?:(?:more than|over|about|some|nearly|almost|around|at least|"
                           r"approximately|an? \w+|the)\s+)?$", lead, re.I)
             verb = m.group(1).lower() if m else None
-        return extra + (f"{label} {verb}" if verb else label)
+        return extra + (f"{np} {verb}" if verb else np)
     if q.kind == "percent":
         p = _purpose(after)
         return "share of " + p[1] if p and p[0] == "of" else _governed(lead) or _clause_label(lead)
@@ -706,7 +720,10 @@ def _measure(s, q: Quantity, counted, change, before, after, np_len, clause, bas
         return _governed(lead) or _clause_label(lead) or name
     # money
     head = rules.funding_head.match(after)
+    if head and any(w in rules.stopwords for w in head.group(1).lower().split()):
+        head = None
     p = _purpose(after[head.end():] if head else after)
+    weak = _WEAK_GOVERNOR.search(lead)
     if head:
         label = head.group(1).strip()
         if p:
@@ -715,12 +732,29 @@ def _measure(s, q: Quantity, counted, change, before, after, np_len, clause, bas
         label = _governed(lead)
     elif p and p[0] in ("in", "of"):
         label = p[1]
+    elif weak and _tidy(_DETERMINER.sub("", weak.group("np"))):
+        label = _tidy(_DETERMINER.sub("", weak.group("np")))
+        if p:
+            label += f" {p[0]} {p[1]}"
     else:
         noun = _verb_noun(lead, rules) or "funding"
         label = f"{noun} {p[0]} {p[1]}" if p else (_verb_noun(lead, rules) or _clause_label(lead) or "amount")
     if _TOTAL.search(lead[-40:]) and "total" not in label:
         label += ", total"
-    return extra + label
+    return (extra if "additional" not in label else "") + label
+
+
+def _plural(label: str, value: float) -> str:
+    if value == 1:
+        return label
+    head, sep, tail = label.partition(" of ")
+    if head.endswith("y") and not head.endswith(("ay", "ey", "oy")):
+        head = head[:-1] + "ies"
+    elif head.endswith(("s", "x", "ch", "sh")):
+        head += "es"
+    elif head not in ("personnel", "staff", "aircraft", "remains"):
+        head += "s"
+    return head + sep + tail
 
 
 def _governed(lead: str) -> str | None:
@@ -754,7 +788,7 @@ _PLACE_TYPES = ("program", "place", "organization")
 def _subject(adoc, s: str, q: Quantity, clause, base: int, counted) -> str | None:
     a, b = clause
     try:
-        mentions = adoc.mentions_in(base + a, base + b) or adoc.mentions_in(base, base + len(s))
+        mentions = adoc.mentions_in(base + a, base + b)
     except Exception:  # noqa: BLE001 - the gazetteer is optional for labels
         mentions = []
     for kind in ("program", "place"):
@@ -771,7 +805,7 @@ def _subject(adoc, s: str, q: Quantity, clause, base: int, counted) -> str | Non
                          r"(?:\.[A-Z]\.?)?)*", region):
         name = m.group(0).strip(" '’")
         words = name.split()
-        while words and words[0].lower() in _ACTORS:
+        while words and (words[0].lower() in _ACTORS or _NUMBER_WORD.fullmatch(words[0])):
             words.pop(0)
         if not words or (m.start() == 0 and len(words) == 1) or len(" ".join(words)) < 3:
             continue

@@ -763,31 +763,39 @@ _RULES = [(re.compile(src, flags), handler, _group(src, handler)) for src, flags
 
 # Each rule runs only in windows around cheap trigger hits: a full scan of every rule over a long text
 # costs several milliseconds, the trigger scans a fraction of that.
+_MONTH_TRIGGER = "|".join(sorted({f for n in _MONTH_NUM for f in (n.capitalize(), n.upper())}, key=len, reverse=True))
+_REL_TRIGGER = "|".join(
+    w for base in ("day", "year", "month", "week", "decade", "night", "morning", "afternoon", "evening", "ago",
+                   "tomorrow", "hôm", "mai")
+    for w in sorted({base, base.capitalize(), base.upper()}))
+# name: (trigger, characters of context before a hit, after it). A flat alternation of literals or a
+# pattern opening with a character class is scanned fast by the re engine; rules are then run only
+# inside the windows around the hits.
 _TRIGGERS = {
-    "month": re.compile(_MONTH_ALT),
-    "year": re.compile(r"(?:19|20)\d\d"),
-    "fiscal": re.compile(r"FY|[Ff]iscal"),
-    "rel": re.compile(r"\b(?:years?|months?|weeks?|days?|decades?|ago|yesterday|today|tomorrow|tonight|night|"
-                      r"morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day|hôm|mai)\b", re.I),
-    "vi": re.compile(r"(?<!\w)(?:ngày|tháng|năm|tuần|sang)(?!\w)", re.I),
+    "month": (re.compile(f"(?:{_MONTH_TRIGGER})"), 40, 28),
+    "year": (re.compile(r"[12]\d\d\d"), 45, 16),
+    "fiscal": (re.compile(r"FY|fiscal|Fiscal|FISCAL"), 2, 24),
+    "rel": (re.compile(f"(?:{_REL_TRIGGER})"), 30, 24),
+    "vi": (re.compile(r"ngày|tháng|năm|tuần|Ngày|Tháng|Năm|Tuần|NGÀY|THÁNG|NĂM|TUẦN|sang|Sang"), 20, 40),
 }
-_WINDOW = 60
 
 
-def _windows(text: str, trigger: re.Pattern) -> list[tuple[int, int]]:
+def _windows(text: str, trigger: tuple) -> list[tuple[int, int]]:
+    rx, before, after = trigger
     n = len(text)
     out: list[list[int]] = []
-    for m in trigger.finditer(text):
-        lo, hi = max(0, m.start() - _WINDOW), min(n, m.end() + _WINDOW)
+    for m in rx.finditer(text):
+        lo, hi = max(0, m.start() - before), min(n, m.end() + after)
         while hi < n and (text[hi].isalnum() or text[hi] in "_-–/.,"):
             hi += 1  # never cut a word or number: lookaheads would see a false end of text
         if out and lo <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], hi)
+            if hi > out[-1][1]:
+                out[-1][1] = hi
         else:
             out.append([lo, hi])
     return [(lo, hi) for lo, hi in out]
 
-# quick prefilter: rules for letters-only relative phrases are skipped when no keyword occurs
+
 _MOD_BEFORE = re.compile(
     r"(?:\b(?:the\s+)?(?P<a>end|beginning|start|middle|close|turn)\s+of\s+(?:the\s+year\s+)?"
     r"|\b(?P<b>early|mid|late|end)[\s-]+|(?<!\w)(?P<c>đầu|giữa|cuối)\s+)$", re.I)
@@ -856,9 +864,14 @@ def _select(cands: list[_C]) -> list[_C]:
     """Longest first, then earliest, then rule order; keep non-overlapping."""
     cands.sort(key=lambda c: (c.start - c.end, c.start, c.rule))
     taken: list[_C] = []
+    if not cands:
+        return taken
+    size = max(c.end for c in cands)
+    used = bytearray(size)
     for c in cands:
-        if all(c.end <= t.start or c.start >= t.end for t in taken):
+        if not any(used[c.start:c.end]):
             taken.append(c)
+            used[c.start:c.end] = b"\x01" * (c.end - c.start)
     taken.sort(key=lambda c: c.start)
     return taken
 

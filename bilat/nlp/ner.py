@@ -77,7 +77,7 @@ def find_names(text: str, spans: list[tuple[int, int]], known: list) -> list[Nam
     nlp, _ = _load()
     if nlp is None or not spans:
         return []
-    spans = sorted(set(spans))
+    spans = [piece for span in sorted(set(spans)) for piece in _chunks(text, *span)]
     taken = sorted((m.start, m.end) for m in known)
     found: list[NameMention] = []
     for doc, (offset, _end) in zip(nlp.pipe(text[a:b] for a, b in spans), spans):
@@ -90,6 +90,18 @@ def find_names(text: str, spans: list[tuple[int, int]], known: list) -> list[Nam
                 found.append(mention)
                 taken.append((mention.start, mention.end))
     return sorted(set(found), key=lambda m: m.start)
+
+
+MAX_CHUNK = 20_000  # far below spaCy's max_length; long spans are cut at whitespace, never dropped
+
+
+def _chunks(text: str, start: int, end: int):
+    while end - start > MAX_CHUNK:
+        cut = text.rfind(" ", start + MAX_CHUNK // 2, start + MAX_CHUNK)
+        cut = cut if cut > start else start + MAX_CHUNK
+        yield start, cut
+        start = cut
+    yield start, end
 
 
 def _tidy(text: str, start: int, end: int, kind: str) -> NameMention | None:
