@@ -423,3 +423,51 @@ def test_speed_on_an_800_word_text():
         find_dates(text, BASE)
     per_call = (time.perf_counter() - start) / runs
     assert per_call < 0.05  # generous for slow CI machines; typically a few milliseconds
+
+
+# --------------------------------------------------------------------------- later additions
+
+def test_years_after_a_following_date():
+    d = one("Exports began three years after 2016 under the new rules.")
+    assert (d.text, d.value, d.relative) == ("three years after 2016", "2019", True)
+    d = one("The base opened two years after the 2018 agreement.")
+    assert (d.text, d.value) == ("two years after the 2018", "2020")
+
+
+def test_years_after_an_undated_event_is_dropped():
+    assert find_dates("It came two years after the war ended.", base=BASE) == []
+    assert values("A memo was signed in 2014. Two years after the memo, talks began.", base=BASE) == ["2014"]
+
+
+def test_over_the_next_year_is_relative_to_base():
+    assert values("The 2013 plan will be reviewed over the next year.", base=BASE) == ["2013", "2026"]
+
+
+def test_weekday_before_a_full_date_is_part_of_it():
+    found = find_dates("The ships left on Friday, 7 June 2024 at dawn.", base=BASE)
+    assert [(d.text, d.value) for d in found] == [("Friday, 7 June 2024", "2024-06-07")]
+
+
+def test_dates_inside_urls_are_ignored():
+    text = "Source: https://news.example.org/2023/09/11/visit-2022 (accessed 2024)."
+    assert values(text) == ["2024"]
+
+
+def test_vietnamese_day_range_and_hom():
+    d = one("Hội thảo diễn ra ngày 4-6/12/2024 tại Hà Nội.")
+    assert (d.value, d.begin, d.precision) == ("2024-12-04", None, "day")
+    assert values("Hai bên gặp nhau hôm 9/10.", base="2024-10-20") == ["2024-10-09"]
+
+
+def test_vietnamese_relative_modifier():
+    d = one("Dự án khởi công đầu năm nay.", base=BASE)
+    assert (d.value, d.qualifier) == ("2025", "early")
+
+
+def test_month_without_year_follows_month_year_in_same_paragraph():
+    assert values("In June 2015 the plan was agreed. In September, ships came.", base=BASE) == ["2015-06", "2015-09"]
+
+
+def test_number_after_day_and_is_a_count_not_a_day_range():
+    d = one("Talks ended on Nov. 2 and 3 ships sailed.", base=BASE)
+    assert (d.text, d.value) == ("Nov. 2", "2025-11-02")

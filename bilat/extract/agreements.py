@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bilat.data import DataFileError, load_yaml
@@ -37,12 +37,17 @@ _REFERENCE_HEADING = re.compile(
 _CITATION_LINE = re.compile(r"https?://|www\.|\bIbid\b|^\W*(?:sources?|references?|notes?|further reading)\s*:|^\s*[-*•]?\s*(?:\[\d+\]|\d{1,3}[.)]?)\s+\S.*[\"“]", re.I)
 
 
+_SOURCES_LINE = re.compile(r"^[#*_\s]*sources?\s*:", re.I | re.M)
+
+
 def reference_start(adoc: AnnotatedDocument) -> int:
-    """Offset where the notes/references section begins (len(text) if none)."""
+    """Offset where the notes/references section begins (len(text) if none): a
+    heading such as "Endnotes" or a closing "Sources: ..." line."""
     text = adoc.text
-    for match in _REFERENCE_HEADING.finditer(text):
-        if match.start() > len(text) * 0.4:
-            return match.start()
+    for pattern in (_REFERENCE_HEADING, _SOURCES_LINE):
+        for match in pattern.finditer(text):
+            if match.start() > len(text) * 0.4:
+                return match.start()
     return len(text)
 
 
@@ -186,10 +191,10 @@ _PREMODIFIERS = {"updated", "revised", "amended", "joint", "bilateral", "trilate
                  "landmark", "historic", "framework", "defense", "defence", "security", "maritime",
                  "comprehensive", "strategic", "cooperation", "leaders'", "leaders’", "first", "second",
                  "third", "original", "formal", "official", "signed", "five-year", "three-year", "2-year"}
-_TOPIC_START = re.compile(r"\s*(?:\((?P<acr>[^()]{1,20})\)\s*)?(?P<prep>on|for|to|regarding|concerning|about|"
+_TOPIC_START = re.compile(r"\s*(?:\((?P<acr>[^()]{1,20})\)\s*)?(?P<prep>on|for|to|regarding|concerning|about|về|"
                           r"between|among|of|in the field of)\b", re.I)
 _TOPIC_STOP = re.compile(
-    r"[,;:()\[\]!?\"“”]|(?-i:(?<![A-Z]))\.(?=\s|$)|\s(?:which|that|who|signed|adopted|inked|concluded|issued|reached|was|were|is|are|has|"
+    r"[,;:()\[\]!?\"“”]|(?-i:(?<![A-Z]))\.(?=\s|$)|\s(?-i:which|that|who|signed|ký|được|đã|vào|tại|adopted|inked|concluded|issued|reached|was|were|is|are|has|"
     r"have|had|will|would|can|could|may|might|should|also|and the|and an?|as well as|while|whereas|but|"
     r"reaffirms|reaffirmed|underscores|underscored|reiterates|reiterated|states|stated|stipulates|provides|"
     r"calls|called|aims|aimed|covers|covered|includes|included|sets|set out|lays|laid|marks|marked|marking|"
@@ -210,11 +215,7 @@ class _Mention:
     name: str
     content: set
     named: bool
-    date: str | None = None
-    date_span: tuple | None = None
     known: _Known | None = None
-    parties: list | None = None
-    topic: bool = False
 
 
 def _content(text: str, generic: set) -> set:
@@ -228,39 +229,31 @@ def _content(text: str, generic: set) -> set:
 
 def _premodifier_start(adoc: AnnotatedDocument, sent_start: int, head_start: int) -> int:
     """Start of the words before a type head that belong to the instrument's name
-    ("the 2024 updated Vietnam–U.S. joint vision statement" -> "2024 updated ...")."""
+    ("the 2024 updated Vietnam–U.S. joint vision statement" -> "2024 updated ...").
+    Dates, named entities, dashes, title-case words and a few modifiers belong;
+    a determiner, a preposition or any other word ends the walk."""
     text = adoc.text
-    dates = {d.start: d for d in adoc.dates_in(sent_start, head_start)}
-    mentions = {m.start: m for m in adoc.mentions_in(sent_start, head_start)}
+    spans = [(d.start, d.end) for d in adoc.dates_in(sent_start, head_start)] + [
+        (m.start, m.end) for m in adoc.mentions_in(sent_start, head_start)]
     pos = head_start
     while True:
-        before = text[sent_start:pos]
-        match = re.search(r"(\S+)(\s*)$", before)
+        match = re.search(r"(\S+)\s*$", text[sent_start:pos])
         if not match:
             return pos
         tok_start = sent_start + match.start(1)
+        tok_end = sent_start + match.end(1)
         token = match.group(1)
-        span_start = None
-        for start, d in dates.items():
-            if d.end == tok_start + len(token) or d.end == tok_start + len(token.rstrip(",")):
-                span_start = start
-        for start, m in mentions.items():
-            if m.end >= tok_start + len(token.rstrip("-–—")) and m.start <= tok_start + len(token) - 1:
-                span_start = min(span_start or m.start, m.start)
-        word = token.lower().strip(",")
-        if span_start is not None and span_start < pos:
-            pos = span_start
-            # a country pair written "Vietnam-U.S." or "Vietnam–U.S.": keep walking left
-            continue
-        if re.fullmatch(r"[\-–—]", token):
+        covering = [a for a, b in spans if a < tok_end and b > tok_start]
+        if covering and token[-1:] not in ",;:":
+            pos = min(min(covering), tok_start)
+        elif re.fullmatch(r"[\-–—]", token):
             pos = tok_start
-            continue
-        if word in _DETERMINERS or not re.match(r"[\w'’\-]+$", word):
+        elif token.lower() in _DETERMINERS or not re.fullmatch(r"[\w'’\-]+", token):
             return pos
-        if word in _PREMODIFIERS or (token[:1].isupper() and tok_start != sent_start):
+        elif token.lower() in _PREMODIFIERS or (token[:1].isupper() and tok_start != sent_start):
             pos = tok_start
-            continue
-        return pos
+        else:
+            return pos
 
 
 def _sentence_mentions(adoc: AnnotatedDocument, sentence, rules: dict) -> list[_Mention]:
@@ -273,8 +266,9 @@ def _sentence_mentions(adoc: AnnotatedDocument, sentence, rules: dict) -> list[_
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
-            found.append(_Mention(known.type, m.start(), m.end(), m.start(), m.end(), m.group(),
-                                  _content(known.name, rules["generic_words"]), True, known=known, topic=True))
+            start = _premodifier_start(adoc, s, m.start())
+            found.append(_Mention(known.type, start, m.end(), m.start(), m.end(), text[start:m.end()],
+                                  _content(known.name, rules["generic_words"]), True, known=known))
     for m in rules["head"].finditer(text, s, e):
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
@@ -315,13 +309,12 @@ def _sentence_mentions(adoc: AnnotatedDocument, sentence, rules: dict) -> list[_
         name = text[start:end].strip()
         head = text[head_start:head_end]
         plural = bool(_PLURAL.search(head)) and not head.lower().endswith(("us", "ss"))
-        if plural and not topic:
-            continue  # "signed documents and agreements": not one instrument
+        if plural:
+            continue  # "signed documents and agreements", "agreements on trade": not one instrument
         titled = head[:1].isupper() and head_start != s and not head.isupper() or (
             head.isupper() and len(head) > 4)
         content = _content(text[start:head_start] + " " + text[head_end:end], rules["generic_words"])
-        found.append(_Mention(type_, start, end, head_start, head_end, name, content,
-                              named=topic or titled, topic=topic))
+        found.append(_Mention(type_, start, end, head_start, head_end, name, content, named=topic or titled))
         taken.append((start, end))
     found.sort(key=lambda x: x.start)
     return found
@@ -430,10 +423,7 @@ class _Record:
     content: set
     known: _Known | None
     evidence: Evidence
-    named: bool
     confidence: float
-    quote_context: str
-    mentions: list = field(default_factory=list)
 
 
 def _strip_date(adoc: AnnotatedDocument, mention: _Mention) -> str:
@@ -507,7 +497,6 @@ def extract(adoc: AnnotatedDocument) -> list[Fact]:
             if existing is None and bare:
                 existing = next((r for r in reversed(records) if r.type == mention.type), None)
             if existing is not None:
-                existing.mentions.append(mention)
                 if existing.date is None and date is not None and not bare:
                     existing.date = date
                 continue
@@ -523,9 +512,8 @@ def extract(adoc: AnnotatedDocument) -> list[Fact]:
             name = _strip_date(adoc, mention)
             confidence = 0.5 + 0.15 * bool(mention.named) + 0.15 * bool(date) + 0.1 * bool(mention.known)
             records.append(_Record(mention.type, name, date, _parties(adoc, sentence, mention, pair, rules),
-                                   mention.content, mention.known,
-                                   Evidence(qs, qe, quote, sentence.index), mention.named,
-                                   round(min(confidence, 0.95), 2), quote, [mention]))
+                                   mention.content, mention.known, Evidence(qs, qe, quote, sentence.index),
+                                   round(min(confidence, 0.95), 2)))
     facts = []
     for record in records:
         facts.append(Fact(

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from bilat.data import DataFileError
 from bilat.nlp.annotate import AnnotatedDocument
-from bilat.nlp.numbers import DATA_FILE, Quantity, figure_data, find_quantities
+from bilat.nlp.numbers import DATA_FILE, Quantity, figure_data, find_quantities, grammar
 
 from .areas import area_for
 from .model import Evidence, Fact
@@ -33,15 +34,8 @@ EXTRACTOR = "figures"
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF][\w'’.&/-]*|\d[\w.,/-]*|[^\w\s]", re.U)
 _ABBREV = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _LIST_MARKER = re.compile(r"^\s*[(\[]?$")
-_ANAPHORIC = {"the", "these", "those", "both", "all", "its", "their", "our", "his", "her", "whose", "each",
-              "every", "first", "last", "next", "other", "remaining", "final", "initial", "latter", "former",
-              "said", "above", "aforementioned"}
 _CURRENT_ANCHOR = re.compile(r"\b(?:as of|as at|as on)\s+(?:now|today|this writing|press time)\b", re.I)
 _YEAR_ONLY = re.compile(r"^\d{4}$")
-_ACTORS = {"us", "u.s.", "usa", "united states", "the united states", "america", "vietnam", "viet nam",
-           "washington", "hanoi", "american", "vietnamese", "the u.s.", "china", "beijing", "he", "she",
-           "they", "it", "we", "the", "in", "on", "at", "for", "since", "from", "a", "an", "this", "that",
-           "regarding", "additionally", "moreover", "however", "meanwhile", "under", "with", "as", "also"}
 
 
 @dataclass(frozen=True)
@@ -53,10 +47,14 @@ class _Rules:
     bilateral: frozenset
     equipment: frozenset
     transfer: re.Pattern
-    size: re.Pattern
+    keep: re.Pattern
+    size_before: re.Pattern
+    size_after: re.Pattern
+    size_nouns: frozenset
     notes_heading: re.Pattern
     citation_line: re.Pattern
     citation: re.Pattern
+    strong_citation: re.Pattern
     qualifier_before: dict
     qualifier_after: dict
     increment_before: re.Pattern
@@ -68,8 +66,11 @@ class _Rules:
     irregular: dict
     containers: frozenset
     stopwords: frozenset
+    elided_verbs: frozenset
     as_of_cue: re.Pattern
     start_cue: re.Pattern
+    anaphoric: frozenset
+    subject_skip: frozenset
     current_cue: re.Pattern
     date_modifier: re.Pattern
     clause: re.Pattern
@@ -119,10 +120,14 @@ def _rules() -> _Rules:
         bilateral=_words(d, "bilateral_nouns"),
         equipment=_words(d, "equipment_nouns"),
         transfer=_regex(d["transfer_verbs"], r"\b(?:{})\b"),
-        size=_regex([_literal(_words(d, "size_cues"))], r"\b(?:{})\b"),
+        keep=_regex(d["equipment_keep_verbs"], r"\b(?:{})\b"),
+        size_before=_regex([_literal(_words(d, "size_cues_before"))], r"\b(?:{})\s*$"),
+        size_after=_regex([_literal(_words(d, "size_cues_after"))], r"^\s*(?:{})\b"),
+        size_nouns=_words(d, "size_nouns"),
         notes_heading=_regex(d["notes_headings"], r"^[#*\s]*(?:{})[*:\s]*$"),
         citation_line=_regex(d["citation_line_starts"], r"^[\s*#>-]*(?:{})"),
         citation=_regex(d["citation_patterns"]),
+        strong_citation=_regex(d["strong_citation_patterns"]),
         qualifier_before=q_before,
         qualifier_after=q_after,
         increment_before=_regex(change.get("before", []),
@@ -136,8 +141,11 @@ def _rules() -> _Rules:
         irregular={str(k).lower(): str(v).lower() for k, v in irregular.items()},
         containers=_words(d, "container_nouns"),
         stopwords=_words(d, "counted_stopwords"),
+        elided_verbs=_words(d, "elided_verbs"),
         as_of_cue=_regex(d["as_of_cues"], r"(?:^|[^\w])(?:{})\s+(?:the\s+)?(?:(?:end|close|start)\s+of\s+)?$"),
         start_cue=_regex(d["start_cues"], r"(?:^|[^\w])(?:{})\s+(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?$"),
+        anaphoric=_words(d, "anaphoric_words"),
+        subject_skip=_words(d, "subject_skip_words"),
         current_cue=_regex([_literal(_words(d, "current_cues"))], r"\b(?:{})\b"),
         date_modifier=_regex([_literal(_words(d, "date_modifier_nouns"))],
                              r"^[\s\w'’.-]{{0,30}}?\b(?:{})\b"),
@@ -154,24 +162,25 @@ def extract(adoc: AnnotatedDocument) -> list[Fact]:
     text = adoc.text
     notes = _notes_start(text, rules)
     title_idx = _title_sentence(adoc)
-    dates = _date_mentions(adoc)
+    dates = adoc.dates
+    numerals = grammar().anchor
     facts: list[Fact] = []
     title_facts: list[Fact] = []
     for sent in adoc.sentences:
-        if not any(ch.isdigit() for ch in sent.text) and not _maybe_words(sent.text):
+        if not numerals.search(sent.text):
             continue
         line_start = text.rfind("\n", 0, sent.start) + 1
         line = text[line_start:text.find("\n", sent.start) if "\n" in text[sent.start:] else len(text)]
         in_notes = notes is not None and sent.start >= notes
-        if rules.citation_line.match(line):
+        if rules.citation_line.match(line) or rules.strong_citation.search(sent.text):
             continue
-        if in_notes and rules.citation.search(sent.text):
+        if (in_notes or _NOTE_LINE.match(line)) and rules.citation.search(sent.text):
             continue
-        quantities = find_quantities(sent.text, sent.start)
+        quantities = find_quantities(sent.text, sent.start, adoc.language)
         if not quantities:
             continue
         sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
-        found = _sentence_figures(adoc, sent, quantities, sent_dates, rules, in_notes)
+        found = _sentence_figures(adoc, sent, quantities, sent_dates, dates, rules, in_notes)
         (title_facts if sent.index == title_idx else facts).extend(found)
     body_keys = {(f.fields["unit"], f.fields["value"]) for f in facts}
     facts.extend(f for f in title_facts if (f.fields["unit"], f.fields["value"]) not in body_keys)
@@ -179,15 +188,10 @@ def extract(adoc: AnnotatedDocument) -> list[Fact]:
     return facts
 
 
-_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|"
-                          r"hundred|thousand|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-                          r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b", re.I)
-
-
-def _maybe_words(text: str) -> bool:
-    return _NUMBER_WORD.search(text) is not None
-
-
+_NOTE_LINE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\[\d{1,3}\]|\d{1,3}[.)]?|\^\d{1,3})\s")
+_RATIO_BEFORE = re.compile(r"\b(?:one|\d+)\s+(?:in|out\s+of)\s+(?:every\s+)?$", re.I)
+_RATIO_AFTER = re.compile(r"^\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d|one|two|three|four|five|six|seven|eight|"
+                          r"nine|ten|a\s+hundred)\b", re.I)
 def _notes_start(text: str, rules: _Rules) -> int | None:
     """Offset where a notes/references section starts, if the text has one."""
     pos = 0
@@ -212,14 +216,17 @@ def _title_sentence(adoc: AnnotatedDocument) -> int | None:
 # one sentence
 
 
-def _sentence_figures(adoc, sent, quantities: list[Quantity], dates, rules: _Rules, in_notes: bool) -> list[Fact]:
+def _sentence_figures(adoc, sent, quantities: list[Quantity], dates, all_dates, rules: _Rules,
+                      in_notes: bool) -> list[Fact]:
     s = sent.text
     base = sent.start
     date_spans = [(d.start - base, d.end - base) for d in dates]
     clauses = _clause_bounds(s, rules)
-    has_transfer = rules.transfer.search(s) is not None
+    has_transfer = rules.transfer.search(s) is not None or rules.keep.search(s) is None
+    english = not adoc.language or adoc.language.lower().startswith("en")
     facts: list[Fact] = []
     counts: list[tuple[int, str]] = []  # (index in quantities, counted) of accepted or elided counts
+    area = None
     quantities = [q for q in quantities
                   if not (q.kind == "number" and any(a < q.num_end - base and q.num_start - base < b
                                                      for a, b in date_spans))]
@@ -231,14 +238,17 @@ def _sentence_figures(adoc, sent, quantities: list[Quantity], dates, rules: _Rul
             continue
         if q.kind == "number" and not q.scaled and _LIST_MARKER.match(before) and re.match(r"^[.)]", after):
             continue  # "2. Maritime capacity"
+        if q.kind == "number" and (_RATIO_BEFORE.search(before) or _RATIO_AFTER.match(after)):
+            continue  # "one in five adults"
         counted, elided, np_end = None, False, re_
         confidence = 0.85
         if q.kind == "number":
-            if _is_name(prev_word, before, q, rules):
-                continue
+            if not english or _is_name(prev_word, before, q, rules):
+                continue  # counted nouns are read in English only
             info = _counted(s, re_, rules)
             if info is None:
-                counted = _elided_counted(s, i, quantities, counts, base, rules)
+                counted = _elided_counted(s, i, quantities, counts, base, rules, has_transfer,
+                                          s[clauses[_clause_of(rs, clauses)][0]:rs])
                 if counted is None:
                     continue
                 elided = True
@@ -248,15 +258,13 @@ def _sentence_figures(adoc, sent, quantities: list[Quantity], dates, rules: _Rul
                     continue
             if q.value == 1 and not q.scaled:
                 continue
-            if prev_word.lower() in _ANAPHORIC and q.value < 100 and not q.scaled:
+            if prev_word.lower() in rules.anaphoric and q.value < 100 and not q.scaled:
                 continue
             counts.append((i, counted))
             unit = "count"
             confidence = 0.7 if elided else 0.8
         elif q.kind == "measure":
-            if rules.size.search(s[max(0, rs - 25):rs]) or rules.size.match(after.lstrip()[:20]):
-                continue
-            if re.match(r"^\s*(?:long|wide|tall|high|deep)\b", after):
+            if rules.size_before.search(s[max(0, rs - 30):rs]) or rules.size_after.match(after[:25]):
                 continue
             unit = q.unit
         else:
@@ -268,24 +276,35 @@ def _sentence_figures(adoc, sent, quantities: list[Quantity], dates, rules: _Rul
 
         pair_second = i > 0 and _in_range_pair(s, quantities[i - 1], q, base)
         qualifier = "exact" if pair_second else _qualifier(before, after, s[np_end:], rules)
+        if qualifier == "exact" and q.mark:
+            qualifier = "approx" if q.mark == "odd" else "at_least"
         change = _change(before, after, s[np_end:], q, rules)
         clause = _clause_of(rs, clauses)
-        as_of = _as_of(adoc, s, rs, clause, clauses, dates, base, quantities, rules)
+        as_of = _as_of(adoc, s, (rs, re_), clause, clauses, dates, all_dates, base, quantities, rules)
         lead_end = quantities[i - 1].start - base if pair_second else rs
-        measure = _measure(s, q, counted, change, before, after, np_end - re_, clauses[clause], base, rules,
-                           lead_end)
+        if facts and _EARLIER.search(before[-30:]) and facts[-1].fields["unit"] == unit:
+            measure = facts[-1].fields["measure"] + ", earlier"
+        elif facts and q.kind == "money" and facts[-1].fields["counted"] is None and _EQUIVALENT.search(before[-20:]):
+            measure = facts[-1].fields["measure"]  # "VND 250 trillion (about US$10 billion)"
+            as_of = facts[-1].fields["as_of"]
+        else:
+            measure = _measure(s, q, counted, change, before, after, np_end - re_, clauses[clause], base, rules,
+                               lead_end)
         subject = _subject(adoc, s, q, clauses[clause], base, counted)
         value = int(q.value) if float(q.value).is_integer() else round(q.value, 6)
+        area = area or area_for(s)
         fields = {"value": value, "unit": unit, "counted": counted, "qualifier": qualifier, "as_of": as_of,
                   "change": change, "measure": measure, "subject": subject}
-        area = area_for(s)
         facts.append(Fact(kind="figure", fields=fields,
-                          evidence=Evidence(sent.start, sent.end, s, sent.index),
+                          evidence=_evidence(sent, clauses[clause]),
                           area=area, confidence=round(max(0.1, min(0.95, confidence)), 2),
                           extractor=EXTRACTOR, extra={"at": q.start}))
     return facts
 
 
+_EARLIER = re.compile(r"\b(?:up|down)\s+from\s+(?:about\s+|around\s+|nearly\s+)?$|"
+                      r"\bcompared\s+(?:with|to)\s+$|\bversus\s+$|\bvs\.?\s+$", re.I)
+_EQUIVALENT = re.compile(r"\(\s*(?:about|around|approximately|roughly|some|nearly|or|ca\.|~|≈)?\s*$", re.I)
 _PAIR_GAP = re.compile(r"\s*(?:to|and|-|–|—|through)\s*", re.I)
 
 
@@ -295,6 +314,21 @@ def _in_range_pair(s: str, a: Quantity, b: Quantity, base: int) -> bool:
         return False
     return a.kind == b.kind and (s[a.end - base:b.start - base].strip() in ("-", "–", "—")
                                  or re.search(r"\b(?:between|from)\s+$", s[:a.start - base]) is not None)
+
+
+_LONG_SENTENCE = 350
+
+
+def _evidence(sent, clause: tuple[int, int]) -> Evidence:
+    """The sentence, or for a very long sentence the clause stating the figure."""
+    if len(sent.text) > _LONG_SENTENCE:
+        a, b = clause
+        piece = sent.text[a:b]
+        stripped = piece.strip(" ,;:—–-")
+        if len(stripped) >= 40:
+            start = sent.start + a + piece.index(stripped)
+            return Evidence(start, start + len(stripped), stripped, sent.index)
+    return Evidence(sent.start, sent.end, sent.text, sent.index)
 
 
 def _prev_word(before: str) -> str:
@@ -325,7 +359,7 @@ def _is_name(prev_word: str, before: str, q: Quantity, rules: _Rules) -> bool:
 def _not_a_count(q: Quantity, counted: str, head: str, prev_word: str, has_transfer: bool, rules: _Rules) -> bool:
     words = counted.split()
     last_two = " ".join(words[-2:])
-    if head in rules.duration or counted in rules.duration:
+    if head in rules.duration or counted in rules.duration or head in rules.size_nouns:
         return True
     if head in rules.abstract:
         return True
@@ -346,6 +380,8 @@ def _singular(word: str, rules: _Rules) -> str:
         return rules.irregular[w]
     if len(w) <= 3 or w.endswith(("ss", "us", "is", "ics")):
         return w
+    if w.endswith("men") and len(w) > 4:
+        return w[:-3] + "man"  # servicemen, crewmen
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith(("sses", "xes", "ches", "shes", "zzes")):
@@ -386,7 +422,7 @@ def _counted(s: str, pos: int, rules: _Rules) -> tuple[str, str, int] | None:
                                             or np[-1][0].lower().endswith(("al", "ive", "ic"))):
             np.append((word, a, b))
             continue
-        if low in rules.stopwords:
+        if low in rules.stopwords or (not np and low in rules.elided_verbs):
             break
         if low.endswith(("ed", "ing")) and low not in rules.modifiers and not low.endswith(("ling", "ring")):
             if not np and (not nxt or nxt in rules.stopwords or not nxt[0].isalpha()):
@@ -413,7 +449,7 @@ def _counted(s: str, pos: int, rules: _Rules) -> tuple[str, str, int] | None:
         low = word.lower()
         if low in ("and", "or") or low in rules.modifiers or any(ch.isdigit() for ch in word):
             continue
-        if word[0].isupper() and not word.isupper() or _ABBREV.match(word) or word.endswith(("'s", "’s")):
+        if word[0].isupper() or _ABBREV.match(word) or word.endswith(("'s", "’s")):
             continue
         if low.endswith(("al", "ive", "ic", "ous", "ful", "less", "able", "ible", "ese", "ish", "ian")):
             continue
@@ -436,25 +472,50 @@ def _counted(s: str, pos: int, rules: _Rules) -> tuple[str, str, int] | None:
     return label, head, end
 
 
-def _elided_counted(s: str, i: int, quantities: list[Quantity], counts, base: int, rules: _Rules) -> str | None:
+_NUMBER_OF = re.compile(r"\b(?:number|total|tally|count)\s+of\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
+
+
+def _elided_counted(s: str, i: int, quantities: list[Quantity], counts, base: int, rules: _Rules,
+                    has_transfer: bool, lead: str) -> str | None:
     """The counted noun of a number written without one: "44 of 45 files",
-    "740 of which", "over 990 cases repatriated and 740 identified"."""
+    "740 of which", "over 990 cases repatriated and 740 identified",
+    "bringing the number of Americans accounted for to 735"."""
     q = quantities[i]
     after = s[q.end - base:]
     if i + 1 < len(quantities):
         nxt = quantities[i + 1]
         if nxt.kind == "number" and re.fullmatch(r"\s+(?:out\s+)?of\s+(?:the\s+)?", s[q.end - base:nxt.start - base]):
             info = _counted(s, nxt.end - base, rules)
-            if info and not _not_a_count(nxt, info[0], info[1], "", False, rules):
+            if info and not _not_a_count(nxt, info[0], info[1], "", has_transfer, rules):
                 return info[0]
+    m = re.match(r"\s+of\s+(?:the|its|their|these|those|[A-Z][\w.-]*['’]s)\s+", after)
+    if m and not re.match(r"\s+of\s+(?:which|whom|them)\b", after):  # "1,200 of Vietnam's peacekeepers"
+        info = _counted(s, q.end - base + m.end(), rules)
+        if info and _is_plural(info[1] + "s", rules) and not _not_a_count(q, info[0], info[1], "", has_transfer, rules):
+            return info[0]
     if counts:
         j, label = counts[-1]
         if j == i - 1:
             gap = s[quantities[j].end - base:q.start - base]
             if re.match(r"\s+of\s+(?:which|whom|them|these|those)\b", after):
                 return label
-            if re.search(r"(?:\band|,)\s*(?:another\s+)?$", gap) and re.match(r"\s+(?:\w+ed|were|have|had|are)\b|\s*[,.;)]", after):
+            if re.search(r"(?:\band|,|;)\s*(?:another\s+)?$", _strip_qualifier(gap, rules).rstrip() + " "):
                 return label
+    m = None
+    for m in _NUMBER_OF.finditer(lead):
+        pass
+    if m is not None:
+        words = []
+        for w in m.group(1).split():
+            if w.lower() in rules.stopwords or (words and w.lower().endswith("ed")):
+                break
+            words.append(w)
+            if _is_plural(w, rules):
+                break
+        if words:
+            head = _singular(words[-1], rules)
+            if head not in rules.abstract and head not in rules.duration:
+                return head
     return None
 
 
@@ -532,8 +593,8 @@ def _date_value(d) -> str | None:
     return str(value) if value else None
 
 
-def _as_of(adoc, s: str, rs: int, clause: int, clauses, dates, base: int, quantities, rules: _Rules) -> str | None:
-    sent_dates = [d for d in dates if base <= d.start and d.end <= base + len(s)]
+def _as_of(adoc, s: str, span, clause: int, clauses, sent_dates, all_dates, base: int, quantities,
+           rules: _Rules) -> str | None:
     q_spans = [(q.start - base, q.end - base) for q in quantities]
     usable = []  # (start, end, value, strong)
     for d in sent_dates:
@@ -544,7 +605,8 @@ def _as_of(adoc, s: str, rs: int, clause: int, clauses, dates, base: int, quanti
         lead = s[max(0, a - 40):a]
         text_before = lead.lower()
         qual = (getattr(d, "qualifier", None) or "").lower()
-        if qual in ("since", "from", "after", "start", "begin", "before") or rules.start_cue.search(text_before):
+        if qual in ("since", "from", "after", "start", "begin", "before") or rules.start_cue.search(text_before) \
+                or re.search(r"\b(?:since|after|before)\b[^,;]{0,40}$", text_before):
             if not re.search(r"\bas of\s*$|\bas at\s*$", text_before):
                 # "from 2017 to 2023": the end counts, not the start
                 continue
@@ -553,8 +615,7 @@ def _as_of(adoc, s: str, rs: int, clause: int, clauses, dates, base: int, quanti
             continue  # "the 2011 memorandum"
         if re.match(r"^\s*(?:[-–]\s*\d|to\s+\d{4}\b)", s[b:b + 10]) and getattr(d, "begin", None) is None:
             continue  # the start of "2017–2023" written as two mentions
-        strong = bool(re.search(r"\b(?:as\s+(?:of|at|on)|by\s+(?:the\s+)?(?:end\s+of\s+)?|at\s+the\s+end\s+of)\s*$",
-                                text_before)) or qual in ("as_of", "as of", "until", "end")
+        strong = bool(rules.as_of_cue.search(text_before)) or qual in ("until", "by")
         usable.append((a, b, value, strong))
 
     def clause_of(pos):
@@ -563,23 +624,60 @@ def _as_of(adoc, s: str, rs: int, clause: int, clauses, dates, base: int, quanti
     own = [u for u in usable if clause_of(u[0]) == clause]
     strong_own = [u for u in own if u[3]]
     if strong_own:
-        return _nearest(strong_own, rs)
+        return _nearest(strong_own, span)
     if own:
-        return _pick(own, s, rs)
+        return _pick(own, s, span)
     a, b = clauses[clause]
     if rules.current_cue.search(s[a:b]) or _CURRENT_ANCHOR.search(s):
         return adoc.published
     strong = [u for u in usable if u[3]]
     if strong:
-        return _nearest(strong, rs)
-    return adoc.published
+        return _nearest(strong, span)
+    return _event_date(adoc, base, all_dates) or adoc.published
 
 
-def _nearest(cands, pos: int) -> str:
-    return min(cands, key=lambda u: min(abs(u[0] - pos), abs(u[1] - pos)))[2]
+def _event_date(adoc, base: int, dates) -> str | None:
+    """The day of the event a sentence without a date reports, from the one or
+    two sentences before it in the same paragraph ("The two sides held talks on
+    Nov. 2. ... Hegseth announced an additional $130 million."), when that day
+    is at most 45 days before publication."""
+    sent = adoc.sentence_at(base)
+    if sent is None:
+        return None
+    line_start = adoc.text.rfind("\n", 0, sent.start) + 1
+    for prev in reversed(adoc.sentences[max(0, sent.index - 2):sent.index]):
+        if prev.start < line_start:
+            break
+        found = [d for d in dates if prev.start <= d.start and d.end <= prev.end
+                 and (getattr(d, "qualifier", None) or "") not in ("since", "after", "before", "by", "until")
+                 and getattr(d, "begin", None) is None and len(_date_value(d) or "") == 10]
+        if not found:
+            continue
+        value = _date_value(found[-1])
+        if adoc.published is None:
+            return value
+        try:
+            gap = (date.fromisoformat(str(adoc.published)[:10]) - date.fromisoformat(value)).days
+        except ValueError:
+            return None
+        return value if 0 <= gap <= 45 else None
+    return None
 
 
-def _pick(cands, s: str, pos: int) -> str:
+def _distance(u, span) -> int:
+    """Characters between a date (start, end, ...) and the figure's span."""
+    if u[1] <= span[0]:
+        return span[0] - u[1]
+    if u[0] >= span[1]:
+        return u[0] - span[1]
+    return 0
+
+
+def _nearest(cands, span) -> str:
+    return min(cands, key=lambda u: _distance(u, span))[2]
+
+
+def _pick(cands, s: str, span) -> str:
     """The last of a list of dates ("in 2018, 2020 and 2023"), else the nearest."""
     cands = sorted(cands)
     groups = [[cands[0]]]
@@ -589,76 +687,50 @@ def _pick(cands, s: str, pos: int) -> str:
             groups[-1].append(u)
         else:
             groups.append([u])
-    best = min(groups, key=lambda g: min(min(abs(u[0] - pos), abs(u[1] - pos)) for u in g))
+    best = min(groups, key=lambda g: min(_distance(u, span) for u in g))
     return best[-1][2]
-
-
-# ---------------------------------------------------------------------------
-# dates (from bilat.nlp.dates; a minimal reader only while it is unavailable)
-
-
-def _date_mentions(adoc: AnnotatedDocument) -> list:
-    try:
-        return list(adoc.dates)
-    except ModuleNotFoundError as exc:
-        if exc.name != "bilat.nlp.dates":
-            raise
-    return _fallback_dates(adoc.text)
-
-
-@dataclass(frozen=True)
-class _Date:
-    start: int
-    end: int
-    text: str
-    value: str
-    qualifier: str | None = None
-    begin: str | None = None
-
-
-_MONTH_NUM = {m: i for i, ms in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1) for m in [ms]}
-_FALLBACK = re.compile(
-    r"\b(?:(?P<d1>\d{1,2})\s+)?(?P<m>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-    r"(?:\s+(?P<d2>\d{1,2}),?)?\s+(?P<y>(?:19|20)\d\d)\b|\b(?P<yo>(?:19|20)\d\d)\b(?![-–]\d)", re.I)
-
-
-def _fallback_dates(text: str) -> list:
-    out = []
-    for m in _FALLBACK.finditer(text):
-        if m.group("yo"):
-            out.append(_Date(m.start(), m.end(), m.group(0), m.group("yo")))
-            continue
-        month = _MONTH_NUM[m.group("m").lower()[:3]]
-        day = m.group("d1") or m.group("d2")
-        value = f"{m.group('y')}-{month:02d}" + (f"-{int(day):02d}" if day else "")
-        out.append(_Date(m.start(), m.end(), m.group(0), value))
-    return out
 
 
 # ---------------------------------------------------------------------------
 # labels: short readable text, not scored, built from the clause around the figure
 
 
-_PURPOSE = re.compile(r"^\s*(in|for|to|of|on|from|worth of)\s+((?:(?:[^\s,;.()—–:]|\.(?=\S))+\s?){1,9})", re.I)
+_PURPOSE = re.compile(r"^\s*(in|for|to|of|on|from|worth of)\s+((?:(?:[^\s,;.()—–:]|\.(?=\S)|(?<=[A-Z])\.(?=\s[A-Z]))+"
+                      r"\s?){1,9})", re.I)
 _PURPOSE_STOP = re.compile(r"\s(?:through|as|which|while|with|from|since|that|who|by|after|before|during|"
                            r"under|via|and\s+(?:\d|the\s+\w+ed)|in\s+(?:19|20)\d\d|(?:19|20)\d\d|"
                            r"underscores?|is|are|was|were|has|have|will|would)\b.*$", re.I)
 _TO_VERB = re.compile(r"^(?:fund|finance|support|help|assist|pay\s+for|cover|bolster|boost)\s+", re.I)
 _PASSIVE = re.compile(r"\b(?:have|has|had|were|was|are|is|been)\s+(?:been\s+)?(?:\w+ly\s+)?(\w+ed)\b", re.I)
 _PARTICIPLE = re.compile(r"^\s*(?:\w+ly\s+)?(\w+ed)\b", re.I)
-_GOVERNORS = (  # "<NP> stands at $X", "puts <NP> at $X", "Firearms ($X)"
-    re.compile(r"(?P<np>[\w'’.-]+(?:\s+[\w'’.-]+){0,6})\s+(?:\w+ly\s+)?(?:stands?|stood|totals?|"
-               r"totall?ed|reached|amounts?\s+to|amounted\s+to|(?:has|have|had)(?:\s+also)?(?:\s+(?:"
-               r"surpassed|exceeded|reached|topped|risen\s+to|grown\s+to))?|surpassed|exceeded|topped|"
-               r"rose\s+to|grew\s+to|climbed\s+to|is|was|are|were)\s+(?:at\s+|to\s+)?$", re.I),
-    re.compile(r"\b(?:puts?|estimated|estimates|valued|values|pegged|pegs|placed|places)\s+(?P<np>.+?)\s+at\s+$",
-               re.I),
-    re.compile(r"(?:^|[,;:]\s*|\band\s+|\b(?:were|was|is|are)\s+)(?P<np>(?:(?!\b(?:were|was|is|are|and)\b)"
-               r"[^,;:()]){1,50}?)\s*\(\s*$", re.I),
+# Governors: what a money or quantity figure is the value of. Each pattern ends
+# where the figure starts; "words" is how many words before the match form the
+# noun phrase (0: the pattern captures it as "np").
+_GOVERNORS = (  # "<NP> stands at $X", "puts <NP> at $X", "bringing <NP> to $X", "<NP> cost $X", "Firearms ($X)"
+    (re.compile(r"\s(?:(?:\w+ly|now|still|also|so\s+far)\s+)?(?:stands?|stood|totals?|totall?ed|reached|"
+                r"amounts?\s+to|amounted\s+to|(?:has|have|had)(?:\s+also)?(?:\s+(?:surpassed|exceeded|reached|"
+                r"topped|risen\s+to|grown\s+to))?|surpassed|exceeded|topped|rose\s+to|grew\s+to|climbed\s+to|"
+                r"is|was|are|were)\s+(?:at\s+|to\s+)?$", re.I), 7, ""),
+    (re.compile(r"\b(?:puts?|estimated|estimates|valued|values|pegged|pegs|placed|places)\s+"
+                r"(?P<np>[^,;:()]{1,60}?)\s+at\s+$", re.I), 0, ""),
+    (re.compile(r"\b(?:bringing|brings|brought|raising|raises|raised|lifting|lifts|taking|takes|pushing|"
+                r"pushes|increasing|increases)\s+(?P<np>[^,;:()]{1,60}?)\s+to\s+$", re.I), 0, ""),
+    (re.compile(r"\s(?:(?:is|are|was|were|will|would|could|may)\s+)?(?:(?:expected|estimated|projected|set|"
+                r"likely|forecast)\s+)?(?:to\s+)?costs?\s+(?:between\s+|from\s+)?$", re.I), 4, "cost of "),
+    (re.compile(r"(?:^|[,;:]\s*|\band\s+|\b(?:were|was|is|are)\s+)(?P<np>[^,;:()]{1,50}?)\s*\(\s*$", re.I),
+     0, ""),
 )
-_WEAK_GOVERNOR = re.compile(r"(?P<np>[\w'’.-]+(?:\s+[\w'’.-]+){0,4})\s+(?:worth|valued\s+at|totall?ing|"
-                            r"amounting\s+to|of|at\s+a\s+cost\s+of|costing|from|between)\s+$", re.I)
+_WEAK_GOVERNOR = re.compile(r"\s(?:worth|valued\s+at|totall?ing|amounting\s+to|of|at\s+a\s+cost\s+of|costing|"
+                            r"from|between)\s+$", re.I)
+_NP_CUT = re.compile(r"^.*[,;:()—–]", re.S)
+_NP_VERBS = re.compile(r"\b(?:were|was|is|are|and)\b", re.I)
+
+
+def _words_before(text: str, n: int) -> str:
+    """The last ``n`` words of ``text`` after its last punctuation mark."""
+    return " ".join(_NP_CUT.sub("", text.rstrip(" ,;:")).split()[-n:])
+
+
 _OF_NOUN = re.compile(r"^\s+of\s+([\w'’-]+)(?:\s+(?:\w+ly\s+)?(\w+ed)\b(?!\s+to\b))?")
 _LEAD = re.compile(r"^(?:(?:the|a|an|its|their|this|that|these|those|his|her|our|also|additionally|moreover|"
                    r"however|meanwhile|and|but|in addition|including|as of \S+(?: \d{4})?)\b[\s,]*)+", re.I)
@@ -675,8 +747,8 @@ def _purpose(text: str) -> tuple[str, str] | None:
         return None
     phrase = _PURPOSE_STOP.sub("", " " + m.group(2).strip()).strip()
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
-    if not phrase or not phrase[0].isalpha():
-        return None  # "to $430 million": the other end of a range
+    if not phrase or not phrase[0].isalpha() or re.fullmatch(r"(?:total|all|sum)", phrase, re.I):
+        return None  # "to $430 million": the other end of a range; "in total"
     prep = m.group(1).lower()
     if prep == "to" and _TO_VERB.match(phrase):
         prep, phrase = "for", _TO_VERB.sub("", phrase)
@@ -684,7 +756,7 @@ def _purpose(text: str) -> tuple[str, str] | None:
 
 
 def _tidy(np: str) -> str:
-    np = _LEAD.sub("", np.strip(" ,;:—–(")).strip(" ,;:—–(")
+    np = _LEAD.sub("", np.strip(" ,;:—–(-*•")).strip(" ,;:—–(-*•")
     return re.sub(r"\s+", " ", np)
 
 
@@ -692,7 +764,7 @@ def _measure(s, q: Quantity, counted, change, before, after, np_len, clause, bas
              lead_end: int) -> str:
     extra = "additional " if change == "increment" else ""
     a, _ = clause
-    lead = _strip_qualifier(s[min(a, lead_end):lead_end], rules)
+    lead = _strip_qualifier(s[max(min(a, lead_end), lead_end - 120):lead_end], rules)
     if q.kind == "number":
         np = _tidy(after[:np_len]) if after[:np_len].strip() else _plural(counted or "count", q.value)
         rest = after[np_len:]
@@ -723,17 +795,17 @@ def _measure(s, q: Quantity, counted, change, before, after, np_len, clause, bas
     if head and any(w in rules.stopwords for w in head.group(1).lower().split()):
         head = None
     p = _purpose(after[head.end():] if head else after)
-    weak = _WEAK_GOVERNOR.search(lead)
+    weak = _weak_governed(lead)
     if head:
         label = head.group(1).strip()
         if p:
             label += f" {p[0]} {p[1]}"
-    elif _governed(lead):
-        label = _governed(lead)
+    elif governed := _governed(lead):
+        label = governed
     elif p and p[0] in ("in", "of"):
         label = p[1]
-    elif weak and _tidy(_DETERMINER.sub("", weak.group("np"))):
-        label = _tidy(_DETERMINER.sub("", weak.group("np")))
+    elif weak:
+        label = weak
         if p:
             label += f" {p[0]} {p[1]}"
     else:
@@ -752,19 +824,30 @@ def _plural(label: str, value: float) -> str:
         head = head[:-1] + "ies"
     elif head.endswith(("s", "x", "ch", "sh")):
         head += "es"
-    elif head not in ("personnel", "staff", "aircraft", "remains"):
+    elif head not in ("personnel", "staff", "aircraft", "remains") and not head.endswith("ese"):
         head += "s"
     return head + sep + tail
 
 
 def _governed(lead: str) -> str | None:
-    for pattern in _GOVERNORS:
+    for pattern, n, prefix in _GOVERNORS:
         m = pattern.search(lead)
-        if m:
-            np = _tidy(m.group("np"))
-            if np and not re.fullmatch(r"(?:it|this|that|which|who|they|he|she)", np, re.I):
-                return np
+        if not m:
+            continue
+        if n:
+            np = _tidy(_words_before(lead[:m.start()], n))
+            if prefix:
+                np = _tidy(_DETERMINER.sub("", np))
+        else:
+            np = _tidy(_NP_VERBS.split(m.group("np"))[-1])
+        if np and not re.fullmatch(r"(?:it|this|that|which|who|they|he|she)", np, re.I):
+            return prefix + np
     return None
+
+
+def _weak_governed(lead: str) -> str | None:
+    m = _WEAK_GOVERNOR.search(lead)
+    return _tidy(_DETERMINER.sub("", _words_before(lead[:m.start()], 5))) if m else None
 
 
 def _verb_noun(lead: str, rules: _Rules) -> str | None:
@@ -782,10 +865,14 @@ def _clause_label(lead: str) -> str:
     return re.sub(r"\s+(?:at|of|to|is|was|were|by|for|in|with)$", "", label)
 
 
-_PLACE_TYPES = ("program", "place", "organization")
+_NOT_SUBJECT = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+                          r"april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
+                          r"jun|jul|aug|sep|sept|oct|nov|dec|usd|vnd|eur|gbp|jpy|cny|aud|sgd|krw|rmb|of|and|for|on|the)\.?",
+                          re.I)
 
 
 def _subject(adoc, s: str, q: Quantity, clause, base: int, counted) -> str | None:
+    rules = _rules()
     a, b = clause
     try:
         mentions = adoc.mentions_in(base + a, base + b)
@@ -805,7 +892,8 @@ def _subject(adoc, s: str, q: Quantity, clause, base: int, counted) -> str | Non
                          r"(?:\.[A-Z]\.?)?)*", region):
         name = m.group(0).strip(" '’")
         words = name.split()
-        while words and (words[0].lower() in _ACTORS or _NUMBER_WORD.fullmatch(words[0])):
+        while words and (words[0].lower() in rules.subject_skip or grammar().anchor.fullmatch(words[0])
+                         or _NOT_SUBJECT.fullmatch(words[0]) or words[0].lower() in rules.capitalised_ok):
             words.pop(0)
         if not words or (m.start() == 0 and len(words) == 1) or len(" ".join(words)) < 3:
             continue
@@ -818,9 +906,9 @@ def _subject(adoc, s: str, q: Quantity, clause, base: int, counted) -> str | Non
 
 def _topic_words(text: str) -> list[str]:
     out = []
+    stop = _rules().stopwords
     for w in re.match(r"((?:\s+[a-z][\w-]*){0,3})", text).group(1).split():
-        if w in ("of", "in", "to", "for", "and", "the", "a", "with", "from", "has", "have", "is", "was", "were",
-                 "are", "that", "which", "as", "on", "by", "at", "had", "will", "would", "said") or w.endswith("ed"):
+        if w in stop or w in ("said", "says", "this", "last", "next") or w.endswith("ed"):
             break
         out.append(w)
     return out

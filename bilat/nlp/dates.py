@@ -44,27 +44,54 @@ Field semantics
 
 Resolution rules
 ----------------
-* A day or month without a year takes the year of the nearest preceding
-  full date (day precision) in the same paragraph, else the year that puts it
-  nearest the base date ("Dec. 30" in a text published 2026-01-02 ->
-  2025-12-30); with neither it is dropped.
+* A day or month without a year ("on Nov. 2", "in June") takes the year of
+  the nearest preceding explicit month- or day-precision date in the same
+  paragraph (no line break between, at most 400 characters) when there is
+  one, else the year that puts it nearest the base date ("Dec. 30" in a text
+  published 2026-01-02 -> 2025-12-30; after "since"/"after": nearest on or
+  before the base). With neither it is dropped, unless a range supplies the
+  year ("between March and May 2024").
 * Weekdays: "on Tuesday"/"Tuesday" = the most recent Tuesday on or before
   the base date, "last Tuesday" strictly before, "next Tuesday" strictly
   after, "this Tuesday" = that day of the base date's week (Monday first).
+  A weekday directly before a date ("Tuesday, Nov. 4, 2025") joins its span.
 * "this/last/next week" -> the month of that week's Monday (precision month).
-* "a year later", "two years later", "three months after", "the following
-  year", "later that year", "the same year": anchored to the nearest
-  preceding date mention (any kind); dropped when there is none, except
-  "the next/following year" which then falls back to the base date.
+  "last/this/next year|month", "yesterday/today/tomorrow", "N years/months/
+  days ago", "last November", Vietnamese "năm ngoái/năm nay/năm tới",
+  "tháng trước", "hôm qua/hôm nay" resolve against the base date. "today's"
+  (nowadays) and "recently" are not dates.
+* "a year later", "two years later", "three months after,", "the following
+  year", "the previous year", "later that year", "that same year",
+  "N năm sau": anchored to the nearest preceding date mention (any kind);
+  dropped when there is none, except "the next/following year" which then
+  falls back to the base date. "over/within/during/for the next year" is
+  always base-relative. "N years after <date>" ("three years after 2016",
+  "two years after the 2018 agreement") is anchored to that date and the
+  span covers it; "N years after <undated event>" is dropped.
 * Mentions that need a base date are dropped when ``base`` is None or too
   coarse (e.g. "yesterday" with a base of "2025-11").
 * Numeric dates: "2025-11-02", "2025/11/02" are year-month-day; "2/11/2025"
   is day/month in Vietnamese text or after "ngày", month/day otherwise unless
-  a part over 12 decides; "02.11.2025" is day.month.
+  a part over 12 decides; "02.11.2025" is day.month. "2025-11" is a month
+  (a two-digit tail <= 12 that is not larger than the year's last two
+  digits), "2016-21" / "2016–21" a range.
+* Periods: "the 2010s" -> value 2019, begin 2010 ("late 1990s": 1997-1999);
+  "the third quarter of 2024"/"Q3 2024" -> value 2024-09, begin 2024-07;
+  "first half of 2023" -> 2023-06 / 2023-01; "FY2026", "fiscal year 2025",
+  "FY24" -> the year; "summer 2021" -> the year, qualifier mid (spring early,
+  autumn/fall late).
 * Years are 1900-2099 only. A bare four-digit number is not a year after a
-  currency sign or code, after "No."/"p."/"vol.", inside a phone-like number
-  group, before "%"/"percent"/"million"/a unit, or before a counted noun
-  ("2000 troops"; unless after "in"/"since"/"during"/"until").
+  currency sign or code, after "No."/"p."/"vol."/":"/"/", after a hyphen
+  (except mid-/pre-/post-/early-/late-/end-), inside a phone-like digit
+  group, before "%"/"percent"/"million"/a unit, before a counted noun
+  ("2000 troops"; unless after "in"/"since"/"during"/"until"), or after
+  "about/over/some/more than" when a plural noun follows. Numbers inside
+  names ("C-130", "F-16", "T-6", "P-3C") and ordinals never match. Dates
+  inside URLs are ignored.
+
+Speed: rules run only in small windows around cheap trigger hits (month
+names, four-digit numbers, "year/month/week/day", ...), about 1.5 ms for an
+800-word news text; linear in the text length.
 """
 from __future__ import annotations
 
@@ -173,14 +200,14 @@ _MONTH_NUM.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "
 _full = {f for n in _MONTH_NAMES for f in (n.capitalize(), n.upper())}
 _abbr = {f for n in _MONTH_NUM if n not in _MONTH_NAMES for f in (n.capitalize(), n.upper())}
 # case-sensitive on purpose: "may" (the verb) and "march" (to march) are not months; full names take
-# no dot, so a sentence-final period stays out of the span
-_MONTH_ALT = ("(?:(?:" + "|".join(sorted(_full, key=len, reverse=True)) + r")(?![A-Za-z])"
-              "|(?:" + "|".join(sorted(_abbr, key=len, reverse=True)) + r")(?![A-Za-z])\.?)")
+# no dot, so a sentence-final period stays out of the span. One flat alternation: fast to scan.
+_MONTH_ALT = ("(?:" + "|".join([*sorted(_full, key=len, reverse=True),
+                                *(a + r"\.?" for a in sorted(_abbr, key=len, reverse=True))])
+              + r")(?![A-Za-z])")
 del _full, _abbr
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAY_ALT = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_WD_PREFIX = rf"(?:{_WEEKDAY_ALT},?\s+(?:the\s+)?)?"
 
 _NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
               "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -203,7 +230,7 @@ def _M(name: str) -> str:
 
 
 def _D(name: str) -> str:
-    return rf"(?P<{name}>[0-3]?\d)(?:st|nd|rd|th)?(?!\w)"
+    return rf"(?P<{name}>\d\d?)(?:st|nd|rd|th)?(?!\w)"
 
 
 def _Y(name: str) -> str:
@@ -211,7 +238,6 @@ def _Y(name: str) -> str:
 
 
 _DAYSEP = r"\s*(?:[-–—]|and|&|to|through)\s*"
-_DASH = r"\s*[-–—]\s*"
 
 # Things counted: a four-digit number before one of these is a count, not a year.
 _COUNT_NOUNS = frozenset("""
@@ -337,9 +363,13 @@ def _h_iso(m, ctx):
     return _C(m.start(), m.end(), y, mo, d)
 
 
+_NGAY_BEFORE = re.compile(r"(?<!\w)[Nn]gày\s+$")
+
+
 def _h_numeric(m, ctx):
     a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
-    if m["sep"] == "." or m["ngay"]:
+    ngay = _NGAY_BEFORE.search(ctx.text, max(0, m.start() - 8), m.start())
+    if m["sep"] == "." or ngay:
         day_first = True
     elif a > 12:
         day_first = True
@@ -350,11 +380,18 @@ def _h_numeric(m, ctx):
     d, mo = (a, b) if day_first else (b, a)
     if not _valid(y, mo, d):
         return None
-    return _C(m.start(), m.end(), y, mo, d)
+    return _C(ngay.start() if ngay else m.start(), m.end(), y, mo, d)
+
+
+_LOWER_WORD_AFTER = re.compile(r"\s+[a-z]")
 
 
 def _h_md(m, ctx):
     mo, d = _mnum(m["m1"]), int(m["d1"])
+    if m["d2"] and not re.search(r"[-–—]", ctx.text[m.end("d1"):m.start("d2")]) \
+            and _LOWER_WORD_AFTER.match(ctx.text, m.end()):
+        # "on Nov. 2 and 3 ships": the second number counts something
+        return _C(m.start(), m.end("d1"), None, mo, d, relative=True, yearless=True) if _valid(None, mo, d) else None
     if not _valid(None, mo, d) or (m["d2"] and not (_valid(None, mo, int(m["d2"])) and int(m["d2"]) > d)):
         return None
     return _C(m.start(), m.end(), None, mo, d, relative=True, yearless=True)
@@ -382,13 +419,21 @@ def _h_month_range(m, ctx):
     return _C(m.start(), m.end(), y, m2, begin=(y1, m1, None))
 
 
+_MONTH_PREP_BEFORE = re.compile(
+    r"\b(?P<p>in|on|since|by|until|till|before|after|during|from|between|through|of|early|mid|late|last|next|"
+    r"this|end|to|and)[\s-]+$", re.I)
+
+
 def _h_month_alone(m, ctx):
     mo = _mnum(m["m1"])
-    p = m["p"].lower()
+    prep = _MONTH_PREP_BEFORE.search(ctx.text, max(0, m.start() - 9), m.start())
+    if prep is None:
+        return None
+    p = prep["p"].lower()
     if p in ("last", "next", "this"):
         if not ctx.base or ctx.base[1] is None:
             if p == "this" and ctx.base:
-                return _C(m.start(), m.end(), ctx.base[0], mo, relative=True)
+                return _C(prep.start(), m.end(), ctx.base[0], mo, relative=True)
             return None
         by, bm = ctx.base[0], ctx.base[1]
         if p == "last":
@@ -397,12 +442,14 @@ def _h_month_alone(m, ctx):
             y = by if mo > bm else by + 1
         else:
             y = by
-        return _C(m.start(), m.end(), y, mo, relative=True)
-    return _C(m.start("m1"), m.end(), None, mo, relative=True, yearless=True)
+        return _C(prep.start(), m.end(), y, mo, relative=True)
+    return _C(m.start(), m.end(), None, mo, relative=True, yearless=True)
 
 
 def _h_year_range(m, ctx):
     y1 = int(m["y1"])
+    if not 1900 <= y1 <= 2099:
+        return None
     raw = m["y2"]
     sep = m["sep"] or m["sep2"] or m["sep3"]
     spaced = any(ch.isspace() for ch in m.group(0))
@@ -426,13 +473,15 @@ def _h_year_range(m, ctx):
 
 
 def _h_year(m, ctx):
-    if not _year_ok(ctx.text, m.start("y"), m.end("y")):
+    if not 1900 <= int(m["y"]) <= 2099 or not _year_ok(ctx.text, m.start("y"), m.end("y")):
         return None
     return _C(m.start(), m.end(), int(m["y"]))
 
 
 def _h_decade(m, ctx):
     y = int(m["dec"])
+    if not 1900 <= y <= 2090:
+        return None
     return _C(m.start(), m.end(), y + 9, begin=(y, None, None), decade=True)
 
 
@@ -485,6 +534,12 @@ def _h_vi_day(m, ctx):
 
 def _h_vi_dm(m, ctx):
     d, mo = int(m["a"]), int(m["b"])
+    y = m.groupdict().get("y")
+    if y:
+        a2 = int(m["a2"])
+        if not (_valid(int(y), mo, d) and _valid(int(y), mo, a2)) or a2 <= d:
+            return None
+        return _C(m.start(), m.end(), int(y), mo, d)
     if not _valid(None, mo, d):
         return None
     return _C(m.start(), m.end(), None, mo, d, relative=True, yearless=True)
@@ -510,7 +565,6 @@ def _h_vi_year(m, ctx):
 
 # -- relative to the base date
 
-_REL_MOD = {"early": "early", "late": "late", "mid": "mid", "earlier": None, "later": None}
 
 
 def _week_month(ctx, weeks: int):
@@ -525,7 +579,7 @@ def _h_rel(m, ctx):
         return None
     rel, unit = m["rel"].lower(), m["unit"].lower()
     k = {"this": 0, "last": -1, "next": 1}[rel]
-    qual = _REL_MOD.get((m["mod"] or "").lower())
+    qual = None
     by, bm = ctx.base[0], ctx.base[1]
     if unit == "year":
         return _C(m.start(), m.end(), by + k, relative=True, qualifier=qual)
@@ -556,12 +610,17 @@ def _h_dayword(m, ctx):
     return _C(m.start(), m.end(), day.year, day.month, day.day, relative=True)
 
 
+_WD_MOD_BEFORE = re.compile(r"\b(?P<wmod>on|last|next|this)\s+$", re.I)
+_WD_DATE_AFTER = re.compile(rf",?\s*(?:the\s+)?(?:{_MONTH_ALT}|\d)")
+
+
 def _h_weekday(m, ctx):
-    if ctx.base_date is None:
-        return None
+    if ctx.base_date is None or _WD_DATE_AFTER.match(ctx.text, m.end()):
+        return None  # "Tuesday, Nov. 4, 2025": the date says it
     idx = _WEEKDAYS.index(m["wd"].lower())
     b = ctx.base_date
-    mod = (m["wmod"] or "").lower()
+    wmod = _WD_MOD_BEFORE.search(ctx.text, max(0, m.start() - 6), m.start())
+    mod = wmod["wmod"].lower() if wmod else ""
     if mod == "last":
         delta = (b.weekday() - idx) % 7 or 7
         day = b - dt.timedelta(days=delta)
@@ -572,7 +631,7 @@ def _h_weekday(m, ctx):
         day = b - dt.timedelta(days=b.weekday()) + dt.timedelta(days=idx)
     else:
         day = b - dt.timedelta(days=(b.weekday() - idx) % 7)
-    start = m.start("wd") if mod in ("", "on") else m.start()
+    start = m.start() if mod in ("", "on") else wmod.start()
     return _C(start, m.end(), day.year, day.month, day.day, relative=True)
 
 
@@ -581,7 +640,7 @@ _UNIT = {"year": "year", "years": "year", "month": "month", "months": "month", "
          "năm": "year", "tháng": "month", "tuần": "week", "ngày": "day"}
 
 
-def _shift(y, m, d, prec_m, prec_d, unit: str, n: int):
+def _shift(y, m, d, unit: str, n: int):
     """(y, m, d) shifted by n units, at a precision no finer than the input's."""
     if unit in ("year", "decade"):
         return y + n * (10 if unit == "decade" else 1), None, None
@@ -612,7 +671,7 @@ def _h_ago(m, ctx):
         return None
     if unit in ("week", "day") and bd is None:
         return None
-    y, mo, d = _shift(by, bm, bd, None, None, unit, -n)
+    y, mo, d = _shift(by, bm, bd, unit, -n)
     if not _valid(y, mo, d):
         return None
     return _C(m.start(), m.end(), y, mo, d, relative=True)
@@ -623,8 +682,20 @@ def _h_anchor_n(m, ctx):
     if n is None:
         return None
     unit = _UNIT[m["unit"].lower()]
-    sign = -1 if m["dir"].lower() in ("earlier", "before", "trước") else 1
+    word = m["dir"].lower()
+    sign = -1 if word in ("earlier", "before", "trước") else 1
+    if word in ("after", "before"):
+        if _CLAUSE_END.match(ctx.text, m.end()):
+            return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, sign * n))
+        # "three years after 2016" / "two years after the 2016 decision": anchored to the date that
+        # follows, when one follows at once; "two years after the war" has no date: dropped later
+        lead = _ANCHOR_LEAD.match(ctx.text, m.end())
+        return _C(m.start(), m.end(), relative=True, anchor=("shift_next", unit, sign * n), extra={"next": lead.end()})
     return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, sign * n))
+
+
+_CLAUSE_END = re.compile(r"\s*(?:[,.;:)!?—–]|$)")
+_ANCHOR_LEAD = re.compile(r"\s*(?:(?:the|its|their|his|her)\s+)?")
 
 
 def _h_anchor_the(m, ctx):
@@ -634,7 +705,18 @@ def _h_anchor_the(m, ctx):
         return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, 0))
     if rel in ("previous", "preceding", "prior"):
         return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, -1))
+    if rel in ("next", "coming") and _DURATION_BEFORE.search(ctx.text, max(0, m.start() - 8), m.start()):
+        # "over the next year": the year after publication, not after the last date mentioned
+        if not ctx.base or (unit == "month" and ctx.base[1] is None):
+            return None
+        if unit == "year":
+            return _C(m.start(), m.end(), ctx.base[0] + 1, relative=True)
+        y, mo = _add_months(ctx.base[0], ctx.base[1], 1)
+        return _C(m.start(), m.end(), y, mo, relative=True)
     return _C(m.start(), m.end(), relative=True, anchor=("next", unit, 1))
+
+
+_DURATION_BEFORE = re.compile(r"\b(?:over|within|during|for)\s+$", re.I)
 
 
 def _h_anchor_that(m, ctx):
@@ -688,69 +770,87 @@ def _h_vi_later(m, ctx):
 _YEAR_TAIL = r"(?![\w%]|[.,]\d|[-–—/]\d)"
 _YEAR_SEP_VI = r"(?:(?:\s*,)?\s*(?:năm\s+)?|\s*[/.-]\s*)"
 
+def _ci(*words: str) -> str:
+    """A flat alternation of lower, Capitalised and UPPER forms (scanned fast by the re engine)."""
+    forms = []
+    for w in words:
+        for f in (w, w[:1].upper() + w[1:], w.upper()):
+            if f not in forms:
+                forms.append(f)
+    return "(?:" + "|".join(sorted(forms, key=len, reverse=True)) + ")"
+
+
+# (source, flags, handler, lb): lb holds the characters (besides letters, digits and "_") that may not
+# precede a match; None: no check. Rules open with a literal or a character class where possible: the
+# re engine then skips ahead quickly instead of trying the whole pattern at every position.
 _RULES_SRC = [
     # English full dates
-    (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}\s*[-–—]\s*{_M('m2')}\s*{_D('d2')},?\s+{_Y('y')}", 0, _h_mdy_cross),
-    (rf"(?<![\w.,$-]){_WD_PREFIX}{_D('d1')}\s+{_M('m1')}\s*[-–—]\s*{_D('d2')}\s+{_M('m2')},?\s+{_Y('y')}", 0, _h_mdy_cross),
-    (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}(?:{_DAYSEP}{_D('d2')})?,?\s+{_Y('y')}", 0, _h_mdy),
-    (rf"(?<![\w.,$-]){_WD_PREFIX}{_D('d1')}(?:{_DAYSEP}{_D('d2')})?\s+(?:of\s+)?{_M('m1')},?\s+{_Y('y')}", 0, _h_mdy),
-    (r"(?<![\w/.-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)(?![\w]|[-/.]\d)", 0, _h_iso),
-    (r"(?:(?P<ngay>[Nn]gày)\s+)?(?<![\w/.,-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)"
-     rf"(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_numeric),
+    (rf"{_M('m1')}\s*{_D('d1')}\s*[-–—]\s*{_M('m2')}\s*{_D('d2')},?\s+{_Y('y')}", 0, _h_mdy_cross, "$"),
+    (rf"{_D('d1')}\s+{_M('m1')}\s*[-–—]\s*{_D('d2')}\s+{_M('m2')},?\s+{_Y('y')}", 0, _h_mdy_cross, ".,$-"),
+    (rf"{_M('m1')}\s*{_D('d1')}(?:{_DAYSEP}{_D('d2')})?,?\s+{_Y('y')}", 0, _h_mdy, "$"),
+    (rf"{_D('d1')}(?:{_DAYSEP}{_D('d2')})?\s+(?:of\s+)?{_M('m1')},?\s+{_Y('y')}", 0, _h_mdy, ".,$-"),
+    (r"(?P<y>[12]\d\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)(?![\w]|[-/.]\d)", 0, _h_iso, "/.-"),
+    (r"(?P<a>\d\d?)(?P<sep>[/.-])(?P<b>\d\d?)(?P=sep)"
+     rf"(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_numeric, "/.,-"),
     # day + month without a year
-    (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}\s*[-–—]\s*{_M('m2')}\s*{_D('d2')}(?![.,]\d)", 0, _h_md_cross),
-    (rf"(?<![\w.,$-]){_WD_PREFIX}{_M('m1')}\s*{_D('d1')}(?:{_DAYSEP}{_D('d2')})?(?![.,]\d)", 0, _h_md),
-    (rf"(?<![\w.,$€£#/-]){_WD_PREFIX}{_D('d1')}(?:{_DAYSEP}{_D('d2')})?\s+(?:of\s+)?{_M('m1')}", 0, _h_md),
+    (rf"{_M('m1')}\s*{_D('d1')}\s*[-–—]\s*{_M('m2')}\s*{_D('d2')}(?![.,]\d)", 0, _h_md_cross, "$"),
+    (rf"{_M('m1')}\s*{_D('d1')}(?:{_DAYSEP}{_D('d2')})?(?![.,]\d)", 0, _h_md, "$"),
+    (rf"{_D('d1')}(?:{_DAYSEP}{_D('d2')})?\s+(?:of\s+)?{_M('m1')}", 0, _h_md, ".,$€£#/-"),
     # month + year, month ranges, months alone after a preposition
-    (rf"(?<!\w){_M('m1')}\s*(?:[-–—]|to|through|until)\s*{_M('m2')},?\s+(?:of\s+)?{_Y('y')}", 0, _h_month_range),
-    (rf"(?<!\w){_M('m1')},?\s+(?:of\s+)?{_Y('y')}", 0, _h_my),
-    (r"\b(?P<p>[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Dd]uring|[Ff]rom|[Bb]etween|"
-     r"[Tt]hrough|[Oo]f|[Ee]arly|[Mm]id|[Ll]ate|[Ll]ast|[Nn]ext|[Tt]his|[Ee]nd|[Tt]o|[Aa]nd)[\s-]+"
-     rf"{_M('m1')}(?!\s*\d)", 0, _h_month_alone),
+    (rf"{_M('m1')}\s*(?:[-–—]|to|through|until)\s*{_M('m2')},?\s+(?:of\s+)?{_Y('y')}", 0, _h_month_range, ""),
+    (rf"{_M('m1')},?\s+(?:of\s+)?{_Y('y')}", 0, _h_my, ""),
+    (rf"{_M('m1')}(?!\s*\d)", 0, _h_month_alone, ""),
     # periods
-    (r"\b(?P<ord>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ll]ast|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)\s+"
-     rf"(?:of\s+)?(?:(?:the\s+)?(?:fiscal\s+)?year\s+)?{_Y('y')}", 0, _h_quarter),
-    (rf"\b(?P<q>Q[1-4]|H[12])\s*(?:of\s+)?{_Y('y')}", 0, _h_quarter),
-    (rf"\b(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+(?:of\s+)?{_Y('y')}", 0, _h_season),
-    (r"\b(?:FY|[Ff]iscal\s+[Yy]ear)\s*'?(?P<fy>(?:19|20)\d\d|\d\d)(?![\w%]|[.,]\d)", 0, _h_fiscal),
-    (r"(?<![\w'$])(?P<dec>(?:19|20)\d0)'?s\b", 0, _h_decade),
-    (r"(?<![\w$€£¥₫#.,/@-])(?P<y1>(?:19|20)\d\d)(?:(?P<sep>[-/])|\s*(?P<sep2>[–—])\s*|\s+(?P<sep3>-)\s+)"
-     rf"(?P<y2>(?:19|20)\d\d|\d\d){_YEAR_TAIL}", 0, _h_year_range),
-    (rf"(?<![\w$€£¥₫#@])(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_year),
+    (rf"(?P<ord>{_ci('first', 'second', 'third', 'fourth', 'last')}|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)\s+"
+     rf"(?:of\s+)?(?:(?:the\s+)?(?:fiscal\s+)?year\s+)?{_Y('y')}", 0, _h_quarter, ""),
+    (rf"(?P<q>Q[1-4]|H[12])\s*(?:of\s+)?{_Y('y')}", 0, _h_quarter, ""),
+    (rf"(?P<season>{_ci('spring', 'summer', 'autumn', 'fall', 'winter')})\s+(?:of\s+)?{_Y('y')}", 0, _h_season, ""),
+    (r"(?:FY|[Ff]iscal\s+[Yy]ear|FISCAL\s+YEAR)\s*'?(?P<fy>(?:19|20)\d\d|\d\d)(?![\w%]|[.,]\d)", 0, _h_fiscal, ""),
+    (r"(?P<dec>[12]\d\d0)'?s\b", 0, _h_decade, "'$"),
+    (r"(?P<y1>[12]\d\d\d)(?:(?P<sep>[-/])|\s*(?P<sep2>[–—])\s*|\s+(?P<sep3>-)\s+)"
+     rf"(?P<y2>(?:19|20)\d\d|\d\d){_YEAR_TAIL}", 0, _h_year_range, "$€£¥₫#.,/@-"),
+    (rf"(?P<y>[12]\d\d\d){_YEAR_TAIL}", 0, _h_year, "$€£¥₫#@/"),
     # Vietnamese
     (rf"(?<!\w)[Nn]gày\s+{_D('d1')}(?:\s*[-–—]\s*{_D('d2')})?\s+tháng\s+(?P<m>[01]?\d)(?!\d)"
-     rf"(?:{_YEAR_SEP_VI}{_Y('y')})?", 0, _h_vi_day),
-    (r"(?<!\w)[Nn]gày\s+(?P<a>[0-3]?\d)/(?P<b>[01]?\d)(?![\w/]|[.,]\d)", 0, _h_vi_dm),
-    (rf"(?<!\w)(?<!\d\s)[Tt]háng\s+(?P<m>[01]?\d)(?!\d)(?:{_YEAR_SEP_VI}{_Y('y')})?(?![/.-]?\d)", 0, _h_vi_month),
-    (rf"(?<!\w)[Nn]ăm\s+(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_vi_year),
+     rf"(?:{_YEAR_SEP_VI}{_Y('y')})?", 0, _h_vi_day, None),
+    (r"(?<!\w)(?:[Nn]gày|hôm|Hôm)\s+(?P<a>[0-3]?\d)/(?P<b>[01]?\d)(?![\w/]|[.,]\d)", 0, _h_vi_dm, None),
+    (r"(?<!\w)(?:(?:[Nn]gày|hôm|Hôm)\s+)?(?P<a>[0-3]?\d)\s*[-–]\s*(?P<a2>[0-3]?\d)/(?P<b>[01]?\d)/"
+     rf"(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_vi_dm, None),
+    (rf"(?<!\w)(?<!\d\s)[Tt]háng\s+(?P<m>[01]?\d)(?!\d)(?:{_YEAR_SEP_VI}{_Y('y')})?(?![/.-]?\d)", 0, _h_vi_month,
+     None),
+    (rf"(?<!\w)[Nn]ăm\s+(?P<y>(?:19|20)\d\d){_YEAR_TAIL}", 0, _h_vi_year, None),
     (r"(?<!\w)(?P<v>năm\s+ngoái|năm\s+trước|năm\s+nay|năm\s+tới|năm\s+sau|sang\s+năm|tháng\s+trước|"
      r"tháng\s+này|tháng\s+nay|tháng\s+tới|tháng\s+sau|tuần\s+trước|tuần\s+này|tuần\s+tới|tuần\s+sau)(?!\w)",
-     re.I, _h_vi_rel),
-    (rf"(?<!\w)(?P<n>{_VI_NUM})\s+(?P<unit>năm|tháng|tuần|ngày)\s+trước(?!\w)", re.I, _h_vi_ago),
-    (rf"(?<!\w)(?P<n>{_VI_NUM})\s+(?P<unit>năm|tháng)\s+sau(?!\w)", re.I, _h_vi_later),
+     re.I, _h_vi_rel, None),
+    (rf"(?<!\w)(?P<n>{_VI_NUM})\s+(?P<unit>năm|tháng|tuần|ngày)\s+trước(?!\w)", re.I, _h_vi_ago, None),
+    (rf"(?<!\w)(?P<n>{_VI_NUM})\s+(?P<unit>năm|tháng)\s+sau(?!\w)", re.I, _h_vi_later, None),
     # relative (English)
-    (r"\b(?:(?P<mod>early|earlier|late|later|mid)[\s-]+)?(?P<rel>this|last|next)\s+(?P<unit>year|month|week)\b",
-     re.I, _h_rel),
-    (r"(?<!\w)(?P<w>yesterday|today|tomorrow|tonight|last\s+night|this\s+morning|this\s+afternoon|"
-     r"this\s+evening|hôm\s+qua|hôm\s+nay|ngày\s+mai)(?!\w)", re.I, _h_dayword),
-    (rf"\b(?:(?P<wmod>[Oo]n|[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd>{_WEEKDAY_ALT})\b", 0, _h_weekday),
-    (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+ago\b", re.I, _h_ago),
+    (rf"(?P<rel>{_ci('this', 'last', 'next')})\s+(?P<unit>[Yy]ear|[Mm]onth|[Ww]eek)\b", 0, _h_rel, ""),
+    (rf"(?P<w>{_ci('yesterday', 'today', 'tomorrow', 'tonight')}|last\s+night|Last\s+night|this\s+morning|"
+     r"This\s+morning|this\s+afternoon|This\s+afternoon|this\s+evening|This\s+evening|hôm\s+qua|hôm\s+nay|"
+     r"ngày\s+mai|Hôm\s+qua|Hôm\s+nay|Ngày\s+mai)(?!\w)", 0, _h_dayword, ""),
+    (rf"(?P<wd>{_WEEKDAY_ALT})\b", 0, _h_weekday, ""),
+    (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+ago\b", re.I, _h_ago, None),
     (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+"
-     r"(?P<dir>later|after|afterwards?|earlier|before)\b", re.I, _h_anchor_n),
-    (r"\bthe\s+(?P<rel>following|next|previous|preceding|prior|same|subsequent)\s+(?P<unit>year|month)\b(?!s)",
-     re.I, _h_anchor_the),
-    (r"\b(?:later|earlier)\s+(?:that|the\s+same)\s+(?P<unit>year|month)\b", re.I, _h_anchor_that),
-    (r"\bthat\s+(?:same\s+)?(?P<unit>year|month)\b", re.I, _h_anchor_that),
-    (r"\bthe\s+(?P<unit>year|month)\s+(?P<dir>after|before)\b(?!\s+(?:last|next))", re.I, _h_anchor_year_after),
+     r"(?P<dir>later|after|afterwards?|earlier|before)\b", re.I, _h_anchor_n, None),
+    (rf"{_ci('the')}\s+(?P<rel>following|next|previous|preceding|prior|same|subsequent)\s+(?P<unit>year|month)\b(?!s)",
+     0, _h_anchor_the, ""),
+    (rf"{_ci('later', 'earlier')}\s+(?:that|the\s+same)\s+(?P<unit>year|month)\b", 0, _h_anchor_that, ""),
+    (rf"{_ci('that')}\s+(?:same\s+)?(?P<unit>year|month)\b", 0, _h_anchor_that, ""),
+    (rf"{_ci('the')}\s+(?P<unit>year|month)\s+(?P<dir>after|before)\b(?!\s+(?:last|next))", 0,
+     _h_anchor_year_after, ""),
 ]
-
 
 
 def _group(src: str, handler) -> str:
     name = handler.__name__
     if name.startswith("_h_vi_"):
         return "vi"
-    if name in ("_h_rel", "_h_dayword", "_h_weekday", "_h_ago") or name.startswith("_h_anchor"):
+    if name == "_h_ago":
+        return "ago"
+    if name == "_h_anchor_n":
+        return "anchor"
+    if name in ("_h_rel", "_h_dayword", "_h_weekday") or name.startswith("_h_anchor"):
         return "rel"
     if name == "_h_fiscal":
         return "fiscal"
@@ -759,7 +859,7 @@ def _group(src: str, handler) -> str:
     return "year"
 
 
-_RULES = [(re.compile(src, flags), handler, _group(src, handler)) for src, flags, handler in _RULES_SRC]
+_RULES = [(re.compile(src, flags), handler, _group(src, handler), lb) for src, flags, handler, lb in _RULES_SRC]
 
 # Each rule runs only in windows around cheap trigger hits: a full scan of every rule over a long text
 # costs several milliseconds, the trigger scans a fraction of that.
@@ -776,8 +876,13 @@ _TRIGGERS = {
     "year": (re.compile(r"[12]\d\d\d"), 45, 16),
     "fiscal": (re.compile(r"FY|fiscal|Fiscal|FISCAL"), 2, 24),
     "rel": (re.compile(f"(?:{_REL_TRIGGER})"), 30, 24),
-    "vi": (re.compile(r"ngày|tháng|năm|tuần|Ngày|Tháng|Năm|Tuần|NGÀY|THÁNG|NĂM|TUẦN|sang|Sang"), 20, 40),
+    "ago": (re.compile(r"ago|AGO"), 30, 4),
+    "anchor": (re.compile(_ci("later", "after", "afterward", "earlier", "before")), 30, 12),
+    "vi": (re.compile(r"ngày|tháng|năm|tuần|Ngày|Tháng|Năm|Tuần|NGÀY|THÁNG|NĂM|TUẦN|sang|Sang|hôm|Hôm"), 20, 40),
 }
+
+
+_WORD_TAIL = re.compile(r"[\w\-–/.,]*")
 
 
 def _windows(text: str, trigger: tuple) -> list[tuple[int, int]]:
@@ -786,8 +891,10 @@ def _windows(text: str, trigger: tuple) -> list[tuple[int, int]]:
     out: list[list[int]] = []
     for m in rx.finditer(text):
         lo, hi = max(0, m.start() - before), min(n, m.end() + after)
-        while hi < n and (text[hi].isalnum() or text[hi] in "_-–/.,"):
-            hi += 1  # never cut a word or number: lookaheads would see a false end of text
+        if out and hi <= out[-1][1]:
+            continue
+        if hi < n:  # never cut a word or number: lookaheads would see a false end of text
+            hi = _WORD_TAIL.match(text, hi).end()
         if out and lo <= out[-1][1]:
             if hi > out[-1][1]:
                 out[-1][1] = hi
@@ -798,7 +905,8 @@ def _windows(text: str, trigger: tuple) -> list[tuple[int, int]]:
 
 _MOD_BEFORE = re.compile(
     r"(?:\b(?:the\s+)?(?P<a>end|beginning|start|middle|close|turn)\s+of\s+(?:the\s+year\s+)?"
-    r"|\b(?P<b>early|mid|late|end)[\s-]+|(?<!\w)(?P<c>đầu|giữa|cuối)\s+)$", re.I)
+    r"|\b(?P<b>early|mid|late|end)[\s-]+|(?<!\w)(?P<c>đầu|giữa|cuối)\s+|\b(?P<e>earlier|later)\s+)$", re.I)
+_WD_BEFORE = re.compile(rf"{_WEEKDAY_ALT},?\s+(?:the\s+)?$")
 _MOD_MAP = {"end": "late", "close": "late", "late": "late", "cuối": "late", "beginning": "early",
             "start": "early", "early": "early", "đầu": "early", "middle": "mid", "mid": "mid",
             "giữa": "mid", "turn": "early"}
@@ -811,6 +919,7 @@ _PREP_MAP = {"since": "since", "until": "until", "till": "until", "through": "un
              "ahead of": "before", "as late as": None, "pre": "before", "post": "after", "after": "after",
              "kể từ": "since", "từ": "since", "đến": "by", "tới": "by", "trước": "before", "sau": "after"}
 _PAST_BEFORE = re.compile(r"(?:\b(?:since|after)|(?<!\w)(?:từ|kể từ))\s+$", re.I)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+")
 _RANGE_GAP = re.compile(r"\s*(?:(?P<dash>[-–—])|to|through|till|until|and|đến|tới)\s*", re.I)
 _RANGE_OPEN = re.compile(r"(?:\b(?P<w>from|between)|(?<!\w)(?P<v>từ|giữa))\s+(?:the\s+)?$", re.I)
 
@@ -835,10 +944,14 @@ def _find_dates(text: str, base) -> list[DateMention]:
     ctx = _Ctx(text, base)
     cands: list[_C] = []
     windows: dict[str, list[tuple[int, int]]] = {}
-    for idx, (rx, handler, group) in enumerate(_RULES):
+    for idx, (rx, handler, group, lb) in enumerate(_RULES):
         if group not in windows:
             windows[group] = _windows(text, _TRIGGERS[group])
         for m in (m for lo, hi in windows[group] for m in rx.finditer(text, lo, hi)):
+            if lb is not None and m.start() > 0:
+                ch = text[m.start() - 1]
+                if ch.isalnum() or ch == "_" or ch in lb:
+                    continue
             try:
                 c = handler(m, ctx)
             except (ValueError, KeyError, IndexError, OverflowError, TypeError):
@@ -846,6 +959,10 @@ def _find_dates(text: str, base) -> list[DateMention]:
             if c is not None and c.end > c.start:
                 c.rule = idx
                 cands.append(c)
+    if "://" in text or "www." in text:
+        urls = [(u.start(), u.end()) for u in _URL.finditer(text)]
+        if urls:
+            cands = [c for c in cands if not any(lo <= c.start < hi for lo, hi in urls)]
     chosen = _select(cands)
     chosen = _resolve(chosen, ctx)
     _apply_modifiers(chosen, text)
@@ -900,14 +1017,33 @@ def _nearest_year(ref: tuple, m: int, d: int | None, past: bool = False) -> int:
 def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
     text = ctx.text
     out: list[_C] = []
-    for c in chosen:
+    skip = -1
+    for i, c in enumerate(chosen):
+        if i == skip:
+            continue
+        if c.anchor is not None and c.anchor[0] == "shift_next":
+            nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+            if (nxt is None or nxt.start != c.extra.get("next") or nxt.y is None or nxt.yearless
+                    or nxt.anchor is not None or nxt.begin is not None):
+                continue
+            _kind, unit, n = c.anchor
+            if unit in ("year", "decade"):
+                y, mo, d = nxt.y + n * (10 if unit == "decade" else 1), None, None
+            else:
+                y, mo, d = _shift(nxt.y, nxt.m, nxt.d, unit, n)
+            if not _valid(y, mo, d):
+                continue
+            c.y, c.m, c.d, c.end = y, mo, d, nxt.end
+            skip = i + 1
+            out.append(c)
+            continue
         if c.yearless:
             anchor = None
             for prev in reversed(out):
                 gap = text[prev.end:c.start]
                 if "\n" in gap or len(gap) > 400:
                     break
-                if prev.d is not None and not prev.yearless and not prev.relative:
+                if prev.m is not None and not prev.yearless and not prev.relative:
                     anchor = (prev.y, prev.m, prev.d)
                     break
             if anchor is not None:
@@ -937,7 +1073,7 @@ def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
             if unit in ("year", "decade"):
                 y, mo, d = y + n * (10 if unit == "decade" else 1), None, None
             else:
-                y, mo, d = _shift(y, mo, d, None, None, unit, n)
+                y, mo, d = _shift(y, mo, d, unit, n)
                 if unit == "month":
                     d = None
             if not _valid(y, mo, d):
@@ -952,10 +1088,17 @@ def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
 def _apply_modifiers(chosen: list[_C], text: str) -> None:
     prev_end = 0
     for c in chosen:
-        if c.qualifier is None and c.d is None and c.anchor is None:
+        if c.d is not None:
+            m = _WD_BEFORE.search(text, max(prev_end, c.start - 16), c.start)
+            if m:
+                c.start = m.start()
+        elif c.qualifier is None and c.anchor is None:
             window = text[max(prev_end, c.start - 30):c.start]
             m = _MOD_BEFORE.search(window)
-            if m:
+            if m and m["e"]:
+                if c.relative and not c.yearless:
+                    c.start -= len(m.group(0))  # "earlier this month": no qualifier
+            elif m:
                 word = (m["a"] or m["b"] or m["c"]).lower()
                 q = _MOD_MAP[word]
                 c.start -= len(m.group(0))
@@ -994,13 +1137,13 @@ def _merge_ranges(chosen: list[_C], text: str, ctx: _Ctx) -> list[_C]:
         out.append(a)
         i += 1
     # "from"/"between" before a range found in one piece ("from 2016–2021")
+    prev_end = 0
     for c in out:
         if c.begin is not None:
             opener = _RANGE_OPEN.search(text, max(0, c.start - 20), c.start)
-            if opener is not None and opener.end() == c.start:
-                prev_end = max((o.end for o in out if o.end <= c.start), default=0)
-                if opener.start() >= prev_end:
-                    c.start = opener.start()
+            if opener is not None and opener.end() == c.start and opener.start() >= prev_end:
+                c.start = opener.start()
+        prev_end = c.end
     return out
 
 

@@ -30,8 +30,14 @@ MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 _MONTH_BEFORE = re.compile(MONTHS + r"\.?,?\s+(?:\d{1,2}\s*[-–—]\s*)?$", re.I)
 _MONTH_AFTER = re.compile(r"^(?:\s*[-–—]\s*\d{1,2})?(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTHS + r"\b", re.I)
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DIGITS_DECIMAL_COMMA = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"  # Vietnamese: 1.500,5
+DECIMAL_COMMA_LANGUAGES = ("vi",)
 _PHONE_AFTER = re.compile(r"^\)?[\s.-]\d{3,}")
 _PHONE_BEFORE = re.compile(r"\d{2,}\)?[\s.-]$")
+_COUNT_CUE = re.compile(r"\b(?:about|some|nearly|around|approximately|almost|roughly|over|than|least|estimated|"
+                        r"only|just)\s+$", re.I)
+_PLURAL_NEXT = re.compile(r"\s+[a-z]+s\b")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\]\)\"”]+", re.I)
 _RANGE_GAP = re.compile(r"\s*(?:to|and|or|through|-|–|—|to about|to around|to nearly)\s*", re.I)
 _RANGE_LEAD = re.compile(r"(?:between|from|of)\s+$", re.I)
 
@@ -51,6 +57,7 @@ class Quantity:
     scaled: bool = False  # a scale word ("million", "bn") multiplied the numeral
     words: bool = False   # written in words ("six", "two dozen")
     scale: float = 1.0
+    mark: str | None = None  # "odd" ("20-odd": about 20) or "plus" ("30-plus", "30+": at least 30)
 
 
 class _Grammar:
@@ -101,15 +108,20 @@ class _Grammar:
                 unit_parts.append(f"(?:{p})")
                 self._unit_patterns.append((re.compile(rf"(?:{p})$", re.I), str(symbol)))
         self._suffix_patterns = [(re.compile(rf"(?:{p})$", re.I), code) for p, code in suffixes.items()]
+        self.anchor = re.compile(rf"\d|\b(?:{_trie([*self.words, *self.multipliers])}|"
+                                 rf"an?\s+(?:{_alt(self.multipliers)})|half\s+an?\s)\b", re.I)
+        self.prefix_last = {key[-1].lower() for key in self.prefixes} | {key[-1].upper() for key in self.prefixes}
+        end_parts = [p.replace(r"\.?(?=\s?\d)", r"\.?") for p in prefix_parts]
         try:
-            self.pattern = re.compile(
-                rf"(?P<pre>(?:{'|'.join(prefix_parts)})\s?)?"
-                rf"(?P<num>{_DIGITS}|{wordnum})"
-                rf"(?:(?P<gap>[ \u00a0-]?)(?P<scale>{_alt(scale_words)})(?![\w$]))?"
-                rf"(?:\s?(?P<pct>{'|'.join(percent)})(?![\w])"
-                rf"|\s?(?P<cur>{'|'.join(f'(?:{p})' for p in suffixes)})(?![\w])"
-                rf"|\s?(?P<unit>{'|'.join(unit_parts)})(?![\w/]))?",
-                re.I)
+            self.prefix_end = re.compile(rf"(?:{'|'.join(end_parts)})\s?$", re.I)
+            body = (rf"(?P<pre>(?:{'|'.join(prefix_parts)})\s?)?"
+                    rf"(?P<num>DIGITS|{wordnum})(?P<mark>-odd|-plus|\+(?![\d+]))?"
+                    rf"(?:(?P<gap>[ \u00a0-]?)(?P<scale>{_alt(scale_words)})(?![\w$]))?"
+                    rf"(?:\s?(?P<pct>{'|'.join(percent)})(?![\w])"
+                    rf"|\s?(?P<cur>{'|'.join(f'(?:{p})' for p in suffixes)})(?![\w])"
+                    rf"|\s?(?P<unit>{'|'.join(unit_parts)})(?![\w/]))?")
+            self.pattern = re.compile(body.replace("DIGITS", _DIGITS, 1), re.I)
+            self.pattern_decimal_comma = re.compile(body.replace("DIGITS", _DIGITS_DECIMAL_COMMA, 1), re.I)
         except re.error as exc:
             raise DataFileError(f"bilat/data/{DATA_FILE}: bad pattern ({exc})") from None
 
@@ -157,6 +169,25 @@ class _Grammar:
         return total + current if (seen or current) else None
 
 
+def _trie(words) -> str:
+    """One regex alternative per first letter, nested (much faster than a flat list)."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return f"(?:{emit(tree)})"
+
+
 def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -186,15 +217,34 @@ def grammar() -> _Grammar:
     return _Grammar(figure_data())
 
 
-def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
+def find_quantities(text: str, offset: int = 0, language: str | None = None) -> list[Quantity]:
     """Every quantity in ``text``; offsets are shifted by ``offset`` (so a
-    sentence can be scanned with its offset in the document)."""
+    sentence can be scanned with its offset in the document). In Vietnamese
+    (``language="vi"``) "1.500,5" is one thousand five hundred and a half."""
     g = grammar()
+    decimal_comma = bool(language) and language.split("-")[0].lower() in DECIMAL_COMMA_LANGUAGES
+    pattern = g.pattern_decimal_comma if decimal_comma else g.pattern
     found: list[Quantity] = []
-    for m in g.pattern.finditer(text):
-        q = _read(m, text, g)
+    pos = 0
+    while True:  # the full pattern is tried only where a numeral starts (fast on long texts)
+        anchor = g.anchor.search(text, pos)
+        if anchor is None:
+            break
+        at = anchor.start()
+        j = at - 1 if at > pos and text[at - 1] != " " else at - 2
+        pre = (g.prefix_end.search(text, max(pos, at - 10), at)
+               if j >= pos and (text[j] in g.prefix_last or text[j] == ".") else None)
+        m = (pattern.match(text, pre.start()) if pre else None) or pattern.match(text, at)
+        if m is None or m.end() <= at:
+            pos = anchor.end() if anchor.end() > at else at + 1
+            continue
+        q = _read(m, text, g, decimal_comma)
         if q is not None:
             found.append(q)
+        pos = m.end()
+    if "http" in text or "www." in text:  # numbers inside web addresses
+        urls = [m.span() for m in _URL.finditer(text)]
+        found = [q for q in found if not any(a <= q.start < b for a, b in urls)]
     found = _spread_ranges(found, text)
     if offset:
         found = [replace(q, start=q.start + offset, end=q.end + offset,
@@ -202,10 +252,9 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
     return found
 
 
-def _read(m: re.Match, text: str, g: _Grammar) -> Quantity | None:
+def _read(m: re.Match, text: str, g: _Grammar, decimal_comma: bool = False) -> Quantity | None:
     pre, num, scale_word = m.group("pre"), m.group("num"), m.group("scale")
     num_start, num_end = m.span("num")
-    end = m.end()
     words = not num[0].isdigit()
     before = text[max(0, num_start - 40):num_start]
     if not pre and not _left_ok(text, num_start, words):
@@ -215,10 +264,11 @@ def _read(m: re.Match, text: str, g: _Grammar) -> Quantity | None:
         if value is None:
             return None
     else:
-        value = float(num.replace(",", ""))
+        value = float(num.replace(".", "").replace(",", ".") if decimal_comma else num.replace(",", ""))
 
     unit, kind = (g.prefix_code(pre), "money") if pre else (None, "number")
-    end, scale, suffixes = num_end, 1.0, True
+    end, scale, suffixes = (m.end("mark") if m.group("mark") else num_end), 1.0, True
+    mark = {"-odd": "odd", "-plus": "plus", "+": "plus"}.get((m.group("mark") or "").lower())
     if scale_word:
         key = scale_word.lower()
         if key in g.scales:
@@ -246,8 +296,9 @@ def _read(m: re.Match, text: str, g: _Grammar) -> Quantity | None:
     if not _right_ok(after, kind, words):
         return None
     if kind == "number" and not scale_word:
-        if not words and "," not in num and "." not in num and len(num) == 4 and 1800 <= value <= 2100:
-            return None  # a year
+        if not words and num.isdigit() and len(num) == 4 and 1800 <= value <= 2100 \
+                and not (_COUNT_CUE.search(before) and _PLURAL_NEXT.match(text[end:end + 30])):
+            return None  # a year, unless "some 2000 troops"
         if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text[num_end:num_end + 20]):
             return None  # a day of a date
         if not words and (_PHONE_AFTER.match(after) or _PHONE_BEFORE.search(before)):
@@ -259,7 +310,8 @@ def _read(m: re.Match, text: str, g: _Grammar) -> Quantity | None:
             return None
     start = m.start("pre") if pre else num_start
     return Quantity(start=start, end=end, text=text[start:end], value=value, unit=unit, kind=kind,
-                    num_start=num_start, num_end=num_end, scaled=bool(scale_word), words=words, scale=scale)
+                    num_start=num_start, num_end=num_end, scaled=bool(scale_word), words=words, scale=scale,
+                    mark=mark)
 
 
 def _left_ok(text: str, i: int, words: bool) -> bool:
@@ -268,6 +320,8 @@ def _left_ok(text: str, i: int, words: bool) -> bool:
     prev = text[i - 1]
     if prev.isalnum() or prev in "#№_@":
         return False
+    if prev == "+" and i >= 2 and text[i - 2].isdigit():
+        return False  # 2+2
     if prev in ".,":
         return not (i >= 2 and text[i - 2].isdigit())
     if prev in "-‐/:":
@@ -284,6 +338,8 @@ def _right_ok(after: str, kind: str, words: bool) -> bool:
     nxt = after[0]
     if nxt.isalnum() or nxt in "_@":
         return False  # 130s, 8020s, 13th, 3C
+    if nxt == "+" and len(after) > 1 and after[1].isdigit():
+        return False  # 2+2
     if nxt in "-‐–" and len(after) > 1 and after[1].isalpha():
         return kind == "money" or after[1:5].lower() == "plus"  # six-year, 45-foot
     if nxt in ":/" and len(after) > 1 and after[1].isdigit():
