@@ -170,3 +170,17 @@ def test_stdin(tmp_path):
         (doc,) = store.documents()
         assert doc["name"] == "stdin"
         assert "expand training cooperation" in store.document(doc["id"])["text"]
+
+
+def test_pdf_wrapped_lines_are_joined_into_paragraphs(tmp_path):
+    from bilat.documents.formats import unwrap_lines
+
+    page = ("Wrapped paragraph heading\n"
+            "The United States announced an additional US$130 million for the cleanup project, which\n"
+            "raises total funding to about US$430 million according to the readout published on Monday.\n"
+            "2. Next section\n"
+            "Short closing line.")
+    text = unwrap_lines(page)
+    assert "project, which raises total funding" in text
+    assert "\n2. Next section\n" in text
+    assert text.startswith("Wrapped paragraph heading\nThe United States")

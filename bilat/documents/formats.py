@@ -158,7 +158,7 @@ def read_pdf(raw: RawInput) -> Parsed:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise InputError(raw.location, f"unreadable PDF ({type(exc).__name__})") from None
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    text = "\n\n".join(unwrap_lines(p.strip()) for p in pages if p.strip())
     if not text.strip():
         raise InputError(raw.location, "PDF has no text layer (scanned image? run OCR first)")
     meta = {}
@@ -173,3 +173,35 @@ def read_pdf(raw: RawInput) -> Parsed:
     if match:
         meta["created"] = "-".join(g for g in match.groups() if g)
     return Parsed("pdf", text, meta)
+
+
+_HEADING_START = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+[A-Z]|[A-Z][A-Z ]{3,}$|[-•*]\s)")
+
+
+def unwrap_lines(page: str) -> str:
+    """Join the lines a PDF wrapped at the page width back into paragraphs.
+
+    A line as long as the page's long lines continues into the next one,
+    unless the next looks like a heading or list item; a short line ends its
+    paragraph. Without this, every wrap would end a sentence.
+    """
+    lines = [line.rstrip() for line in page.split("\n")]
+    width = max((len(line) for line in lines), default=0)
+    if width < 40:
+        return page
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        joins = (
+            previous is not None and previous.strip() and line.strip()
+            and len(previous.rsplit("\n", 1)[-1]) >= 0.75 * width
+            and not _HEADING_START.match(line.strip())
+            and not (previous.endswith((".", ":", "!", "?")) and len(line) < 0.5 * width
+                     and not line.rstrip().endswith((".", ",", ";")))
+        )
+        if joins:
+            glue = "" if previous.endswith("-") and line[:1].islower() else " "
+            out[-1] = previous + glue + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)

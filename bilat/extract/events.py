@@ -274,6 +274,7 @@ _INITIAL_DATE = re.compile(r"^\W{0,3}(?:\w+\s+){0,2}$")  # "In 2018," "- In late
 _SUBORDINATE = re.compile(
     r"\b(?:which|who|whom|whose|where|when|while|whereas|although|though|because|since|after|before|"
     r"until|unless|despite|following|that|than|if)\b", re.I)
+_COORDINATION = re.compile(r"\s*,?\s*(?:and|but|then|và)\s+(?:then\s+|also\s+|later\s+)?", re.I)
 _STRONG_BREAK = re.compile(r";|—|\s–\s|\s-\s")
 _VERBISH = re.compile(r"\b(?:is|are|was|were|be|been|being|will|would|to|has|have|had|did|does)\b", re.I)
 _TIME_ADJUNCT = re.compile(
@@ -538,13 +539,22 @@ def _cost(text: str, unit: _Unit, t: _Trigger, d: _Date) -> float:
     if gap.rstrip().endswith("(") or gap.lstrip().startswith(")"):
         cost -= 40 if gap.count(",") else 0  # "Carl Vinson (March 2018)": an apposition
     if d.end <= t.start and _INITIAL_DATE.match(text[unit.start:d.start]) and not _STRONG_BREAK.search(gap):
-        cost = min(cost, 60)  # "In 2018, the two governments ..." governs the main clause
+        # "In 2018, the two governments ..." governs the main clause, even "In 2022, the dialogue was held"
+        cost = min(cost, DEFINITE_MAX_COST - 5 if t.definite else 60)
     return max(cost, 0.0)
 
 
 def _choose_dates(text: str, unit: _Unit, triggers: list[_Trigger], dates: list[_Date]) -> dict:
     """trigger index -> list of dates (one, or a list read together)."""
     costs = [[_cost(text, unit, t, d) for d in dates] for t in triggers]
+    for i, t in enumerate(triggers):
+        for j, d in enumerate(dates):
+            # "reviewed cooperation in 2023 and discussed ...": a date closing a phrase without an
+            # event of its own does not date the verb coordinated after it ("visited X on DATE and
+            # held talks" does)
+            if (d.end <= t.start and _COORDINATION.fullmatch(text, d.end, t.start)
+                    and not any(o is not t and o.end <= d.start and not o.negated for o in triggers)):
+                costs[i][j] += 80
     chosen: dict[int, list[_Date]] = {}
 
     def span(t: _Trigger, d: _Date) -> tuple[int, int]:
