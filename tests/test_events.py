@@ -154,6 +154,17 @@ def test_an_event_noun_in_a_time_adjunct_shares_the_date():
         ("relationship_upgrade", "2023-09"), ("visit", "2023-09")]
 
 
+def test_a_date_closing_another_phrase_does_not_date_a_coordinated_verb():
+    assert pairs("The ministers reviewed cooperation results in 2023 and discussed plans for training.") == []
+    # but a date of an event does carry over: "visited ... on DATE and held talks"
+    got = pairs("Giang visited Washington on 8 May 2024 and held talks with his counterpart.")
+    assert sorted(got) == [("talks", "2024-05-08"), ("visit", "2024-05-08")]
+
+
+def test_a_sentence_initial_date_dates_a_definite_noun():
+    assert pairs("In 2022, the dialogue was held in Washington.") == [("talks", "2022")]
+
+
 def test_events_without_any_time_are_left_out():
     assert pairs("The two sides held talks on maritime security and agreed to expand training.") == []
 
