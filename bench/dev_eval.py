@@ -18,7 +18,7 @@ from pathlib import Path
 from bilat import documents
 from bilat.extract import EXTRACTORS
 from bilat.nlp.annotate import AnnotatedDocument
-from bilat.report.export import COMMON_FIELDS, KIND_FIELDS
+from bilat.report.export import KIND_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -327,6 +327,23 @@ def test_place_off_the_coast():
     assert f.fields["location"] == "Da Nang"
 
 
+def test_place_of_a_host_a_site_and_not_a_region():
+    f = only("Vietnam hosted President Xi Jinping in December 2023.")
+    assert f.fields["location"] == "Vietnam"
+    f = only("The Da Nang airport cleanup was finished in 2018.")
+    assert f.fields["location"] == "Da Nang"
+    f = only("At a summit in November 2017, the president spoke about the Indo-Pacific.")
+    assert f.fields["location"] is None
+
+
+def test_an_event_dated_by_reference_takes_the_place_too():
+    body = ("The two sides held talks in Hanoi on 2 November 2025. "
+            "At the end of the talks, they exchanged gifts.")
+    facts = run(body, published="2025-11-03")[1]
+    other = next(f for f in facts if f.fields["type"] == "other")
+    assert other.fields["location"] == "Hanoi"
+
+
 def test_news_outlets_are_not_actors():
     f = only("According to Reuters, US companies held talks with Vietnamese officials in December 2022.")
     assert "Reuters" not in f.fields["actors"]

@@ -1,7 +1,6 @@
 """Each supported format: text, Markdown with front matter, HTML, PDF, stdin."""
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import unicodedata

@@ -11,99 +11,20 @@ one record. Cue words live in ``bilat/data/agreements.yaml``.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bilat.data import DataFileError, load_yaml
 from bilat.nlp.annotate import AnnotatedDocument
 
-from .areas import _cues, area_for
+from .areas import area_of
+from .context import countries_in, is_citation, main_countries, previous_sentence, reference_start
 from .model import Evidence, Fact
 
 NAME = "agreements"
 DATA_FILE = "agreements.yaml"
 TYPES = ("mou", "joint_vision_statement", "joint_statement", "letter_of_intent", "agreement", "treaty",
          "action_plan", "other")
-ACTOR_TYPES = ("country", "organization", "person")
-DEFAULT_PAIR = ("VN", "US")
-
-
-# --- document context shared with the transfer extractor ----------------------------
-
-_REFERENCE_HEADING = re.compile(
-    r"^[#*_\s]*(?:end\s*notes|notes|footnotes|references|bibliography|sources|works cited|citations"
-    r"|further reading)[\s:*_]*$", re.I | re.M)
-_CITATION_LINE = re.compile(r"https?://|www\.|\bIbid\b|^\W*(?:sources?|references?|notes?|further reading)\s*:|^\s*[-*•]?\s*(?:\[\d+\]|\d{1,3}[.)]?)\s+\S.*[\"“]", re.I)
-
-
-_SOURCES_LINE = re.compile(r"^[#*_\s]*sources?\s*:", re.I | re.M)
-
-
-def reference_start(adoc: AnnotatedDocument) -> int:
-    """Offset where the notes/references section begins (len(text) if none): a
-    heading such as "Endnotes" or a closing "Sources: ..." line."""
-    text = adoc.text
-    for pattern in (_REFERENCE_HEADING, _SOURCES_LINE):
-        for match in pattern.finditer(text):
-            if match.start() > len(text) * 0.4:
-                return match.start()
-    return len(text)
-
-
-def is_citation(adoc: AnnotatedDocument, sentence, ref_start: int) -> bool:
-    """Whether a sentence belongs to the notes or is a citation line."""
-    if sentence.start >= ref_start:
-        return True
-    text = adoc.text
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    line_end = text.find("\n", sentence.end)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
-    return bool(_CITATION_LINE.search(line))
-
-
-def main_countries(adoc: AnnotatedDocument, ref_start: int | None = None) -> list[str]:
-    """The two countries a document is mostly about (ISO codes), most mentioned first."""
-    limit = len(adoc.text) if ref_start is None else ref_start
-    counts = Counter(m.country for m in adoc.mentions
-                     if m.start < limit and m.type in ACTOR_TYPES and m.country)
-    pair = [code for code, _ in counts.most_common(2)]
-    for code in DEFAULT_PAIR:
-        if len(pair) >= 2:
-            break
-        if code not in pair:
-            pair.append(code)
-    return pair
-
-
-def paragraph_of(adoc: AnnotatedDocument, offset: int) -> tuple[int, int]:
-    text = adoc.text
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return start, (end if end >= 0 else len(text))
-
-
-def previous_sentence(adoc: AnnotatedDocument, sentence):
-    """The sentence before ``sentence`` in the same paragraph, if any."""
-    if sentence.index == 0:
-        return None
-    prev = adoc.sentences[sentence.index - 1]
-    return None if "\n" in adoc.text[prev.end:sentence.start] else prev
-
-
-def area_of(*texts: str) -> str:
-    """The area of a fact: from the first text with cues; a text that lists
-    three or more areas ("maritime security, SAR, war legacy and peacekeeping")
-    is about cooperation in general."""
-    for text in texts:
-        if not text:
-            continue
-        hits = [area for area, pattern in _cues() if pattern.search(text)]
-        if len(hits) >= 3:
-            return "general"
-        if hits:
-            return area_for(text)
-    return "general"
 
 
 # --- data ---------------------------------------------------------------------------
@@ -378,14 +299,6 @@ def _context_date(adoc, sentence, mention, rules: dict):
     return dates[-1] if dates else None
 
 
-def _countries(adoc: AnnotatedDocument, start: int, end: int) -> list[str]:
-    out: list[str] = []
-    for m in adoc.mentions_in(start, end):
-        if m.type in ACTOR_TYPES and m.country and m.country not in out:
-            out.append(m.country)
-    return out
-
-
 def _parties(adoc, sentence, mention: _Mention, pair: list[str], rules: dict) -> list | None:
     if mention.known is not None:
         return list(mention.known.parties) if mention.known.parties is not None else None
@@ -393,12 +306,12 @@ def _parties(adoc, sentence, mention: _Mention, pair: list[str], rules: dict) ->
     if mention.type == "treaty" and (re.search(r"\b(?:UN|U\.N\.|United Nations|[Ii]nternational)\b", mention.name)
                                      or any(m.country is None for m in name_orgs)):
         return None
-    found = _countries(adoc, mention.start, mention.end)
+    found = countries_in(adoc, mention.start, mention.end)
     if len(found) < 2:
-        subject = _countries(adoc, sentence.start, mention.start)
+        subject = countries_in(adoc, sentence.start, mention.start)
         after = re.match(r"\s*(?:with|between)\s", adoc.text[mention.end:sentence.end])
         if after:
-            subject += _countries(adoc, mention.end, sentence.end)
+            subject += countries_in(adoc, mention.end, sentence.end)
         for code in subject:
             if code not in found:
                 found.append(code)
@@ -501,7 +414,7 @@ def extract(adoc: AnnotatedDocument) -> list[Fact]:
                     existing.date = date
                 continue
             signed = bool(rules["signing"].search(adoc.text, sentence.start, sentence.end))
-            explicit_parties = len(_countries(adoc, mention.start, mention.end)) >= 2
+            explicit_parties = len(countries_in(adoc, mention.start, mention.end)) >= 2
             if not (mention.named or date or mention.known or explicit_parties or (signed and not bare)):
                 continue
             if date is None:

@@ -38,3 +38,18 @@ def area_for(*texts: str, default: str = DEFAULT_AREA) -> str:
         if best[0] > 0:
             return best[2]
     return default
+
+
+def area_of(*texts: str) -> str:
+    """The area of a fact: from the first text with cues; a text that lists
+    three or more areas ("maritime security, SAR, war legacy and peacekeeping")
+    is about cooperation in general."""
+    for text in texts:
+        if not text:
+            continue
+        hits = [area for area, pattern in _cues() if pattern.search(text)]
+        if len(hits) >= 3:
+            return "general"
+        if hits:
+            return area_for(text)
+    return "general"

@@ -20,14 +20,13 @@ from bilat.data import DataFileError, load_yaml
 from bilat.nlp.annotate import AnnotatedDocument
 from bilat.nlp.gazetteer import entity
 
-from .agreements import is_citation, main_countries, reference_start
+from .context import countries_in, is_citation, main_countries, reference_start
 from .model import Evidence, Fact
 
 NAME = "transfers"
 DATA_FILE = "transfers.yaml"
 STATUSES = ("declined", "in_talks", "committed", "delivered")
 MECHANISMS = ("eda", "fmf", "fms", "dcs", "grant", "sale")
-ACTOR_TYPES = ("country", "organization", "person")
 MARITIME_ENTITIES = {"us-coast-guard", "vietnam-coast-guard", "us-navy", "vietnam-peoples-navy",
                      "vietnam-border-guard", "vietnam-fisheries-surveillance", "philippine-coast-guard",
                      "philippine-navy", "china-coast-guard", "chinese-navy"}
@@ -174,16 +173,8 @@ def _is_plural(mention) -> bool:
 
 # --- parties ---------------------------------------------------------------------------
 
-def _countries(adoc: AnnotatedDocument, start: int, end: int) -> list[str]:
-    out: list[str] = []
-    for m in adoc.mentions_in(start, end):
-        if m.type in ACTOR_TYPES and m.country and m.country not in out:
-            out.append(m.country)
-    return out
-
-
 def _parties(adoc: AnnotatedDocument, sentence, family: dict, pair: list[str]) -> tuple[str, str]:
-    near = _countries(adoc, sentence.start, sentence.end)
+    near = countries_in(adoc, sentence.start, sentence.end)
     home = "VN" if "VN" in pair else pair[0]
     supplier = family.get("country")
     if supplier is None or supplier == home:

@@ -51,13 +51,9 @@ class AnnotatedDocument:
 
     @cached_property
     def mentions(self):
-        """Entity mentions (gazetteer first, then the optional NER model)."""
-        try:
-            from .gazetteer import find_mentions
-        except ModuleNotFoundError as exc:  # gazetteer not written yet
-            if exc.name != "bilat.nlp.gazetteer":
-                raise
-            return []
+        """Entity mentions from the gazetteer (names and aliases in bilat/data)."""
+        from .gazetteer import find_mentions
+
         return find_mentions(self.text)
 
     def mentions_in(self, start: int, end: int):
