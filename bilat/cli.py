@@ -237,21 +237,24 @@ def stats(db, fmt):
               help="JSON Lines (one record per line) or CSV (lists joined with \"; \").")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
-def export(db, kind, fmt, out_path):
-    """Export facts, one record per fact, in the shape of GUIDELINES.md."""
+@click.option("--once", is_flag=True,
+              help="List each fact once, under the name its document was first seen under, "
+                   "instead of once per appearance (identical and syndicated copies).")
+def export(db, kind, fmt, out_path, once):
+    """Export facts, one record per fact and appearance, in the shape of GUIDELINES.md."""
     with store_for(db) as store:
         if out_path:
             tmp = Path(out_path).with_name(Path(out_path).name + ".tmp")
             try:
                 with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                    n = exporter.export_facts(store, fh, kind=kind, format=fmt)
+                    n = exporter.export_facts(store, fh, kind=kind, format=fmt, every_appearance=not once)
                 tmp.replace(out_path)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)
                 raise click.ClickException(f"cannot write {out_path}: {exc.strerror or exc}") from None
             err.print(f"{n} fact(s) written to {escape(out_path)}")
         else:
-            exporter.export_facts(store, sys.stdout, kind=kind, format=fmt)
+            exporter.export_facts(store, sys.stdout, kind=kind, format=fmt, every_appearance=not once)
 
 
 @cli.command()

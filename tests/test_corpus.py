@@ -42,3 +42,20 @@ def test_every_sample_document_names_its_sources():
         else:
             text = path.read_text(encoding="utf-8")
         assert "sources" in text.lower(), f"{path.name} does not name the sources it restates"
+
+
+def test_syndicated_copy_states_its_facts_under_its_own_name(tmp_path):
+    from bilat.report.export import export_records
+
+    db = str(tmp_path / "c.db")
+    bilat.ingest([str(CORPUS / "06_roosevelt-port-call.html"),
+                  str(CORPUS / "07_roosevelt-port-call-republished.md")], db=db)
+    with bilat.open_store(db) as store:
+        every = export_records(store)
+        once = export_records(store, every_appearance=False)
+    original = [r for r in every if r["doc"] == "06_roosevelt-port-call.html"]
+    copy = [r for r in every if r["doc"] == "07_roosevelt-port-call-republished.md"]
+    assert original and len(copy) == len(original)
+    assert {r["appearance"] for r in copy} == {"syndicated"}
+    assert {r["id"] for r in copy} == {r["id"] for r in original}  # the same facts, not new ones
+    assert len(once) == len(original) and {r["doc"] for r in once} == {"06_roosevelt-port-call.html"}

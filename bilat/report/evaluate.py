@@ -113,6 +113,11 @@ def date_agrees(gold, pred) -> bool:
     return pred == gold or pred.startswith(gold + "-")
 
 
+def _value_agrees(gold, pred) -> bool:
+    """A gold list accepts any of its values."""
+    return pred in gold if isinstance(gold, list) else gold == pred
+
+
 def _score_figures(gold, predicted) -> KindScore:
     score = KindScore("figure", attributes={"as_of": [0, 0], "qualifier": [0, 0], "change": [0, 0]})
 
@@ -139,7 +144,7 @@ def _score_figures(gold, predicted) -> KindScore:
         score.tp += 1
         p = pred_figs[match]
         for name in ("as_of", "qualifier", "change"):
-            ok = date_agrees(g.get(name), p.get(name)) if name == "as_of" else g.get(name) == p.get(name)
+            ok = date_agrees(g.get(name), p.get(name)) if name == "as_of" else _value_agrees(g.get(name), p.get(name))
             score.attributes[name][0] += ok
             score.attributes[name][1] += 1
             if not ok:

@@ -11,6 +11,7 @@ from bilat.extract import KINDS
 
 EXPORT_FORMATS = ("jsonl", "csv")
 COMMON_FIELDS = ("kind", "doc", "quote", "area", "start", "end", "id", "confidence")
+EXTRA_FIELDS = ("appearance",)
 KIND_FIELDS = {
     "figure": ("value", "unit", "counted", "qualifier", "as_of", "change", "measure", "subject"),
     "agreement": ("name", "type", "date", "parties"),
@@ -18,26 +19,36 @@ KIND_FIELDS = {
     "event": ("type", "date", "actors", "location", "modality"),
 }
 CSV_COLUMNS = list(dict.fromkeys(
-    [*COMMON_FIELDS, *(f for kind in KINDS for f in KIND_FIELDS[kind])]))
+    [*COMMON_FIELDS, *(f for kind in KINDS for f in KIND_FIELDS[kind]), *EXTRA_FIELDS]))
 
 
-def export_records(store, kind: str | None = None) -> list[dict]:
-    """Facts of the current documents, each a dict in the export shape."""
+def export_records(store, kind: str | None = None, every_appearance: bool = True) -> list[dict]:
+    """Facts of the current documents, each a dict in the export shape.
+
+    A document seen under several names (an identical or syndicated copy)
+    states its facts under each of them: ``doc`` is the file or URL the record
+    came from, and ``appearance`` says whether that is the original or a copy
+    (offsets always refer to the stored text of the original). With
+    ``every_appearance=False`` each fact is listed once, under the first name.
+    """
     if kind is not None and kind not in KINDS:
         raise QueryError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+    names = store.appearance_names() if every_appearance else {}
     records = []
     for fact in store.facts(kind=kind):
         record = {name: fact.get(name) for name in COMMON_FIELDS}
         record.update({name: fact.get(name) for name in KIND_FIELDS[fact["kind"]]})
-        records.append(record)
+        for name, relation in names.get(fact["document_id"], [(fact["doc"], "original")]):
+            records.append({**record, "doc": name, "appearance": relation})
     return records
 
 
-def export_facts(store, out: IO[str], kind: str | None = None, format: str = "jsonl") -> int:
-    """Write facts to ``out`` as JSON Lines or CSV; return how many."""
+def export_facts(store, out: IO[str], kind: str | None = None, format: str = "jsonl",
+                 every_appearance: bool = True) -> int:
+    """Write facts to ``out`` as JSON Lines or CSV; return how many records."""
     if format not in EXPORT_FORMATS:
         raise QueryError(f"unknown export format {format!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
-    records = export_records(store, kind)
+    records = export_records(store, kind, every_appearance)
     if format == "jsonl":
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

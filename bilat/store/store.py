@@ -361,8 +361,21 @@ class Store:
         with self.engine.connect() as conn:
             return search.search(conn, query, limit, current_only=self._current_ids())
 
+    def appearance_names(self) -> dict[int, list[tuple[str, str]]]:
+        """For each document, the (name, relation) of its current appearances, first seen first."""
+        names: dict[int, list[tuple[str, str]]] = {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(appearances.c.document_id, appearances.c.name, appearances.c.relation)
+                                .where(appearances.c.superseded_by.is_(None)).order_by(appearances.c.id))
+            for doc_id, name, relation in rows:
+                seen = names.setdefault(doc_id, [])
+                if name not in (n for n, _ in seen):
+                    seen.append((name, relation))
+        return names
+
     def facts(self, kind: str | None = None, include_superseded: bool = False) -> list[dict]:
-        """Facts in the export shape of GUIDELINES.md, in document order."""
+        """Facts in the export shape of GUIDELINES.md, in document order; ``doc``
+        is the name the document was first seen under."""
         first = (select(appearances.c.document_id, func.min(appearances.c.id).label("first"))
                  .group_by(appearances.c.document_id).subquery())
         query = (
