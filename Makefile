@@ -25,6 +25,7 @@ test: install
 
 bench: install
 	$(PY) bench/ingest.py
+	$(PY) bench/extract.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
