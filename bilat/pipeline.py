@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from bilat import documents as docs
 from bilat.errors import InputError
 from bilat.extract import extract_facts
+from bilat.extract.context import reference_start
 from bilat.nlp import Sentence, ner, split_sentences
 from bilat.nlp.annotate import AnnotatedDocument
 from bilat.store import Store, open_store
@@ -181,6 +182,7 @@ def prepare(target: str, store: Store, options: docs.ReadOptions = docs.ReadOpti
         sentences = split_sentences(document.text, document.language)
         annotated = AnnotatedDocument.from_document(document, sentences)
         facts = extract_facts(annotated)
+        document.body_word_count = len(document.text[:reference_start(annotated)].split())
         return Prepared(target, document, sentences, facts, all_mentions(annotated, facts))
     except InputError as exc:
         return IngestItem(target, "failed", reason=exc.reason)

@@ -39,6 +39,7 @@ class Document:
     published: str | None = None  # ISO date, as precise as known
     language: str | None = None
     extra: dict = field(default_factory=dict)
+    body_word_count: int | None = None  # words before any notes/references section
 
     @property
     def content_hash(self) -> str:

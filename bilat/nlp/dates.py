@@ -49,8 +49,11 @@ Resolution rules
   paragraph (no line break between, at most 400 characters) when there is
   one, else the year that puts it nearest the base date ("Dec. 30" in a text
   published 2026-01-02 -> 2025-12-30; after "since"/"after": nearest on or
-  before the base). With neither it is dropped, unless a range supplies the
-  year ("between March and May 2024").
+  before the base; after a plan, "planned for November", "is scheduled to end
+  on 9 March", "will return in June": nearest on or after it). With neither it
+  is dropped, unless a range supplies the year ("between March and May 2024").
+  A month alone counts after a preposition ("in/on/for/by/until/since...
+  June"), never bare ("May" the verb, "March" to march).
 * Weekdays: "on Tuesday"/"Tuesday" = the most recent Tuesday on or before
   the base date, "last Tuesday" strictly before, "next Tuesday" strictly
   after, "this Tuesday" = that day of the base date's week (Monday first).
@@ -67,7 +70,23 @@ Resolution rules
   falls back to the base date. "over/within/during/for the next year" is
   always base-relative. "N years after <date>" ("three years after 2016",
   "two years after the 2018 agreement") is anchored to that date and the
-  span covers it; "N years after <undated event>" is dropped.
+  span covers it; "N years after <undated event>" ("three months after
+  Biden's visit", "two years after Washington lifted its ban") is dropped,
+  never anchored to some other date before or after it.
+* Counting back without an object, "a year earlier", "six months earlier",
+  "a year before.": a date earlier in the same sentence when there is one;
+  inside a sentence, else a date later in it. A comparison ("up from 25% a
+  year earlier", "than a year before": a figure or comparison word before it
+  in its sentence) otherwise counts back from the base date, never from a
+  date in another sentence, and is dropped without a base. A sentence opening
+  with it ("Two years earlier, ...") or a plain statement ("had been lifted
+  two years earlier") tells a story: the nearest preceding date, else the base.
+* "that day", "the same day", "earlier/later that day", "the next/following/
+  previous day" (a day-precision date before it is needed) and "that
+  summer"/"later that spring" (the year of the date before it, qualifier as
+  for "summer 2021") anchor to the preceding date in the same paragraph. A
+  bare "that day"/"that summer" counts only after a preposition, at the start
+  of a sentence or before punctuation ("said that summer drills" is no date).
 * Mentions that need a base date are dropped when ``base`` is None or too
   coarse (e.g. "yesterday" with a base of "2025-11").
 * Numeric dates: "2025-11-02", "2025/11/02" are year-month-day; "2/11/2025"
@@ -420,8 +439,8 @@ def _h_month_range(m, ctx):
 
 
 _MONTH_PREP_BEFORE = re.compile(
-    r"\b(?P<p>in|on|since|by|until|till|before|after|during|from|between|through|of|early|mid|late|last|next|"
-    r"this|end|to|and)[\s-]+$", re.I)
+    r"\b(?P<p>in|on|for|since|by|until|till|before|after|during|from|between|through|of|early|mid|late|last|"
+    r"next|this|end|to|and)[\s-]+$", re.I)
 
 
 def _h_month_alone(m, ctx):
@@ -686,12 +705,15 @@ def _h_anchor_n(m, ctx):
     sign = -1 if word in ("earlier", "before", "trước") else 1
     if word in ("after", "before"):
         if _CLAUSE_END.match(ctx.text, m.end()):
-            return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, sign * n))
+            # "a year before." has no object: a comparison or narrative anchor, like "a year earlier"
+            extra = {"back": True} if sign < 0 else {}
+            return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, sign * n), extra=extra)
         # "three years after 2016" / "two years after the 2016 decision": anchored to the date that
         # follows, when one follows at once; "two years after the war" has no date: dropped later
         lead = _ANCHOR_LEAD.match(ctx.text, m.end())
         return _C(m.start(), m.end(), relative=True, anchor=("shift_next", unit, sign * n), extra={"next": lead.end()})
-    return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, sign * n))
+    return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, sign * n),
+              extra={"back": True} if sign < 0 else {})
 
 
 _CLAUSE_END = re.compile(r"\s*(?:[,.;:)!?—–]|$)")
@@ -701,10 +723,15 @@ _ANCHOR_LEAD = re.compile(r"\s*(?:(?:the|its|their|his|her)\s+)?")
 def _h_anchor_the(m, ctx):
     rel = m["rel"].lower()
     unit = m["unit"].lower()
+    extra = {"para": True} if unit == "day" else {}
     if rel in ("same",):
-        return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, 0))
+        return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, 0), extra=extra)
     if rel in ("previous", "preceding", "prior"):
-        return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, -1))
+        return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, -1), extra=extra)
+    if unit == "day":
+        if _DURATION_BEFORE.search(ctx.text, max(0, m.start() - 8), m.start()):
+            return None  # "within the next day": a duration
+        return _C(m.start(), m.end(), relative=True, anchor=("next", unit, 1), extra=extra)
     if rel in ("next", "coming") and _DURATION_BEFORE.search(ctx.text, max(0, m.start() - 8), m.start()):
         # "over the next year": the year after publication, not after the last date mentioned
         if not ctx.base or (unit == "month" and ctx.base[1] is None):
@@ -719,8 +746,26 @@ def _h_anchor_the(m, ctx):
 _DURATION_BEFORE = re.compile(r"\b(?:over|within|during|for)\s+$", re.I)
 
 
+_SEASON_ALT = "summer|spring|autumn|fall|winter"
+# A bare "that day" / "that summer" is a date after a preposition, at the start of a sentence or before
+# punctuation; not in "officials said that summer drills would grow".
+_THAT_OK_BEFORE = re.compile(
+    r"(?:\b(?:on|in|during|by|until|till|through|throughout|since|of|over|for|from|after|before|all|"
+    r"later|earlier)\s+|(?:^|[.!?;:]\s+|\n\s*)[\"'“‘(]?)$", re.I)
+_THAT_OK_AFTER = re.compile(r"\s*(?:[,.;:!?)—–]|$)")
+
+
 def _h_anchor_that(m, ctx):
-    return _C(m.start(), m.end(), relative=True, anchor=("shift", m["unit"].lower(), 0))
+    unit = m["unit"].lower()
+    if unit in ("year", "month"):
+        return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, 0))
+    if (not m["same"] and not _THAT_OK_BEFORE.search(ctx.text, max(0, m.start() - 14), m.start())
+            and not _THAT_OK_AFTER.match(ctx.text, m.end())):
+        return None
+    if unit == "day":
+        return _C(m.start(), m.end(), relative=True, anchor=("shift", "day", 0), extra={"para": True})
+    # "that summer": the year of the date before it, qualified like "summer 2021"
+    return _C(m.start(), m.end(), relative=True, anchor=("season", "year", _SEASON_Q[unit]), extra={"para": True})
 
 
 def _h_anchor_year_after(m, ctx):
@@ -833,10 +878,11 @@ _RULES_SRC = [
     (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+ago\b", re.I, _h_ago, None),
     (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+"
      r"(?P<dir>later|after|afterwards?|earlier|before)\b", re.I, _h_anchor_n, None),
-    (rf"{_ci('the')}\s+(?P<rel>following|next|previous|preceding|prior|same|subsequent)\s+(?P<unit>year|month)\b(?!s)",
-     0, _h_anchor_the, ""),
-    (rf"{_ci('later', 'earlier')}\s+(?:that|the\s+same)\s+(?P<unit>year|month)\b", 0, _h_anchor_that, ""),
-    (rf"{_ci('that')}\s+(?:same\s+)?(?P<unit>year|month)\b", 0, _h_anchor_that, ""),
+    (rf"{_ci('the')}\s+(?P<rel>following|next|previous|preceding|prior|same|subsequent)\s+(?P<unit>year|month|day)"
+     r"\b(?!s)", 0, _h_anchor_the, ""),
+    (rf"{_ci('later', 'earlier')}\s+(?P<same>that|the\s+same|that\s+same)\s+(?P<unit>year|month|day|{_SEASON_ALT})\b",
+     0, _h_anchor_that, ""),
+    (rf"{_ci('that')}\s+(?P<same>same\s+)?(?P<unit>year|month|day|{_SEASON_ALT})\b", 0, _h_anchor_that, ""),
     (rf"{_ci('the')}\s+(?P<unit>year|month)\s+(?P<dir>after|before)\b(?!\s+(?:last|next))", 0,
      _h_anchor_year_after, ""),
 ]
@@ -866,7 +912,7 @@ _RULES = [(re.compile(src, flags), handler, _group(src, handler), lb) for src, f
 _MONTH_TRIGGER = "|".join(sorted({f for n in _MONTH_NUM for f in (n.capitalize(), n.upper())}, key=len, reverse=True))
 _REL_TRIGGER = "|".join(
     w for base in ("day", "year", "month", "week", "decade", "night", "morning", "afternoon", "evening", "ago",
-                   "tomorrow", "hôm", "mai")
+                   "tomorrow", "hôm", "mai", "summer", "spring", "autumn", "fall", "winter")
     for w in sorted({base, base.capitalize(), base.upper()}))
 # name: (trigger, characters of context before a hit, after it). A flat alternation of literals or a
 # pattern opening with a character class is scanned fast by the re engine; rules are then run only
@@ -918,6 +964,12 @@ _PREP_MAP = {"since": "since", "until": "until", "till": "until", "through": "un
              "up until": "until", "by": "by", "no later than": "by", "before": "before", "prior to": "before",
              "ahead of": "before", "as late as": None, "pre": "before", "post": "after", "after": "after",
              "kể từ": "since", "từ": "since", "đến": "by", "tới": "by", "trước": "before", "sau": "after"}
+# A plan before a day or month without a year ("planned for November", "is scheduled to end on 9 March"):
+# the nearest such day on or after the reference date.
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:plan(?:ned|s)?|schedul(?:ed|es)|slated|set|due|expected|will(?:\s+\w+){1,4}|to\s+be\s+\w+|"
+    r"(?:is|are)\s+to\s+\w+)\s+(?:(?:for|in|on|by|until|till|from|to|through)\s+)?(?:(?:early|mid|late)[\s-]+)?$",
+    re.I)
 _PAST_BEFORE = re.compile(r"(?:\b(?:since|after)|(?<!\w)(?:từ|kể từ))\s+$", re.I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+")
 _RANGE_GAP = re.compile(r"\s*(?:(?P<dash>[-–—])|to|through|till|until|and|đến|tới)\s*", re.I)
@@ -993,9 +1045,10 @@ def _select(cands: list[_C]) -> list[_C]:
     return taken
 
 
-def _nearest_year(ref: tuple, m: int, d: int | None, past: bool = False) -> int:
+def _nearest_year(ref: tuple, m: int, d: int | None, past: bool = False, future: bool = False) -> int:
     """The year that puts month m (day d) nearest the reference partial date
-    (with ``past``, nearest on or before it: "since March")."""
+    (with ``past``, nearest on or before it: "since March"; with ``future``,
+    nearest on or after it: "planned for November")."""
     ry, rm, rd = ref
     if rm is None:
         return ry
@@ -1007,6 +1060,8 @@ def _nearest_year(ref: tuple, m: int, d: int | None, past: bool = False) -> int:
         except ValueError:
             continue
         if past and cand > ref_date and (cand.year, cand.month) != (ref_date.year, ref_date.month):
+            continue
+        if future and cand < ref_date and (cand.year, cand.month) != (ref_date.year, ref_date.month):
             continue
         key = (abs((cand - ref_date).days), cand > ref_date)
         if best is None or key < best[0]:
@@ -1046,11 +1101,12 @@ def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
                 if prev.m is not None and not prev.yearless and not prev.relative:
                     anchor = (prev.y, prev.m, prev.d)
                     break
+            future = _FUTURE_BEFORE.search(text, max(0, c.start - 40), c.start) is not None
             if anchor is not None:
-                c.y = _nearest_year(anchor, c.m, c.d)
+                c.y = _nearest_year(anchor, c.m, c.d, future=future)
             elif ctx.base:
                 past = _PAST_BEFORE.search(text, max(0, c.start - 12), c.start) is not None
-                c.y = _nearest_year(ctx.base, c.m, c.d, past)
+                c.y = _nearest_year(ctx.base, c.m, c.d, past, future)
             else:
                 out.append(c)  # unresolved: a range ("between March and May 2024") may still give it a year
                 continue
@@ -1058,18 +1114,31 @@ def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
                 continue
         elif c.anchor is not None:
             kind, unit, n = c.anchor
-            prev = next((p for p in reversed(out) if p.y is not None), None)
-            if prev is None:
-                if kind == "next" and ctx.base:
-                    prev_ymd = ctx.base
-                else:
+            if c.extra.get("back"):
+                prev_ymd = _back_anchor(c, i, chosen, out, ctx)
+                if prev_ymd is None:
                     continue
             else:
-                prev_ymd = (prev.y, prev.m, prev.d)
+                prev = next((p for p in reversed(out) if p.y is not None), None)
+                if prev is not None and c.extra.get("para") and "\n" in text[prev.end:c.start]:
+                    prev = None  # "that summer", "the same day": only within the paragraph
+                if prev is None:
+                    if kind == "next" and ctx.base and unit in ("year", "month"):
+                        prev_ymd = ctx.base
+                    else:
+                        continue
+                else:
+                    prev_ymd = (prev.y, prev.m, prev.d)
             y, mo, d = prev_ymd
+            if kind == "season":
+                c.y, c.qualifier = y, n
+                out.append(c)
+                continue
             if unit == "month" and mo is None and kind != "shift" or (kind == "shift" and n == 0 and
                                                                         unit == "month" and mo is None):
                 continue  # "the following month", "that month" after a bare year: unknown month
+            if unit == "day" and d is None:
+                continue  # "the same day", "the next day" after a month or a year: unknown day
             if unit in ("year", "decade"):
                 y, mo, d = y + n * (10 if unit == "decade" else 1), None, None
             else:
@@ -1083,6 +1152,68 @@ def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
             continue
         out.append(c)
     return out
+
+
+# Words that may open a sentence before a narrative "Two years earlier, ...".
+_SENT_OPENER = re.compile(
+    r"[\s\"'“‘(\[*_]*(?:(?:and|but|so|yet|then|just|only|some|about|nearly|almost|exactly|roughly|"
+    r"barely|precisely|more\s+than|less\s+than|over|around|a\s+full|fully)\s+)*", re.I)
+# A figure or a comparison word before "a year earlier" in its sentence: "up from 25% a year earlier".
+_COMPARISON_CUE = re.compile(
+    r"\d|%|\b(?:percent|per\s+cent|from|than|compared|comparison|versus|vs|against|up|down|higher|lower|"
+    r"more|fewer|less|rose|risen|rising|fell|fallen|falling|increased?|increases|decreased?|decreases|"
+    r"grew|grown|growth|jumped|dropped|declined?|doubled|tripled|halved|level|levels|same\s+period)\b", re.I)
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the sentence holding ``pos`` (bilat.nlp.sentences rules, one line only)."""
+    from .sentences import split_sentences
+
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    hi = len(text) if hi < 0 else hi
+    bounds = (lo, hi)
+    for s in split_sentences(text[lo:hi]):
+        if s.start > pos - lo:
+            break
+        bounds = (lo + s.start, lo + s.end)
+    return bounds
+
+
+def _back_anchor(c: _C, i: int, chosen: list[_C], out: list[_C], ctx: _Ctx) -> tuple | None:
+    """What "a year earlier" / "three months before" (no object) counts back from.
+
+    A date earlier in the same sentence; for a phrase inside a sentence, next a
+    date later in it ("than a year earlier, in the first quarter of 2024"). A
+    sentence that opens with the phrase ("Two years earlier, ...") tells a story:
+    the nearest preceding date. A comparison ("up from 25% a year earlier",
+    "than a year before": a figure or a comparison word before it in the
+    sentence) otherwise counts back from the publication date, never from a date
+    in another sentence; without a base it is dropped.
+    """
+    text = ctx.text
+    start, end = _sentence_bounds(text, c.start)
+    prev = next((p for p in reversed(out) if p.y is not None), None)
+    if prev is not None and prev.start >= start:
+        return prev.y, prev.m, prev.d
+    head = text[start:c.start]
+    narrative = _SENT_OPENER.fullmatch(head) is not None
+    if not narrative:
+        for nxt in chosen[i + 1:]:
+            if nxt.start >= end:
+                break
+            if nxt.y is not None and not nxt.yearless and nxt.anchor is None and nxt.begin is None:
+                return nxt.y, nxt.m, nxt.d
+        narrative = _COMPARISON_CUE.search(head) is None
+    if narrative and prev is not None:
+        return prev.y, prev.m, prev.d
+    if not ctx.base:
+        return None
+    unit = c.anchor[1]
+    by, bm, bd = ctx.base
+    if (unit != "year" and unit != "decade" and bm is None) or (unit == "day" and bd is None):
+        return None
+    return ctx.base
 
 
 def _apply_modifiers(chosen: list[_C], text: str) -> None:

@@ -33,6 +33,7 @@ documents = Table(
     Column("format", String(16), nullable=False),
     Column("text", Text, nullable=False),
     Column("word_count", Integer, nullable=False),
+    Column("body_word_count", Integer),  # words before any notes/references section
     Column("sentence_count", Integer, nullable=False),
     Column("shingle_count", Integer, nullable=False),  # distinct word 5-grams, for near-duplicates
     Column("extra", Text),  # JSON: metadata the format carried beyond the columns
@@ -124,6 +125,27 @@ mentions = Table(
     Column("text", Text, nullable=False),
 )
 
+# One fact, many reports: a merged fact and the reports (rows of ``facts``)
+# joined to it, each with the reason it was joined.
+merged_facts = Table(
+    "merged_facts", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False, index=True),
+    Column("key", Text, nullable=False, index=True),
+    Column("label", Text, nullable=False),
+    Column("series", Text, index=True),  # figures: the measure they belong to
+    Column("series_label", Text),
+    Column("data", Text, nullable=False),  # the first report's fields, JSON
+    Column("created_at", String(32), nullable=False),
+)
+
+fact_merges = Table(
+    "fact_merges", metadata,
+    Column("fact_id", String(64), ForeignKey("facts.id", ondelete="CASCADE"), primary_key=True),
+    Column("merged_id", String(64), ForeignKey("merged_facts.id"), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+)
+
 SCHEMA_VERSION_KEY = "schema_version"
 
 
@@ -142,6 +164,13 @@ def _v2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[entities, mentions])
 
 
+def _v3(conn: Connection) -> None:
+    from .merged import relink_all  # late: merged.py imports this module
+
+    metadata.create_all(conn, tables=[merged_facts, fact_merges])
+    relink_all(conn)
+
+
 # version -> migration taking the database from version-1 to version.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 LATEST = max(MIGRATIONS)

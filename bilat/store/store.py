@@ -23,7 +23,7 @@ from bilat.extract import Fact
 from bilat.nlp import Sentence
 from bilat.resolve import near_duplicates
 
-from . import schema, search
+from . import knowledge, merged, schema, search
 from .schema import appearances, documents, entities, evidence, facts, mentions, sentences, sketches
 
 DEFAULT_DB = "bilat.db"
@@ -204,7 +204,7 @@ class Store:
         doc_id = conn.execute(documents.insert().values(
             hash=doc.content_hash, title=doc.title, publisher=doc.publisher, author=doc.author,
             published=doc.published, language=doc.language, format=doc.format, text=doc.text,
-            word_count=doc.word_count, sentence_count=len(sents), shingle_count=doc_sketch.shingles,
+            word_count=doc.word_count, body_word_count=doc.body_word_count, sentence_count=len(sents), shingle_count=doc_sketch.shingles,
             extra=json.dumps(doc.extra, ensure_ascii=False) if doc.extra else None, created_at=_now(),
         )).inserted_primary_key[0]
         if sents:
@@ -226,6 +226,7 @@ class Store:
             doc_hash = conn.execute(select(documents.c.hash).where(documents.c.id == document_id)).scalar()
             if doc_hash is None:
                 raise NotFound(f"no document with id {document_id}")
+            merged.unlink_document(conn, document_id)
             old = select(facts.c.id).where(facts.c.document_id == document_id)
             conn.execute(evidence.delete().where(evidence.c.fact_id.in_(old)))
             conn.execute(facts.delete().where(facts.c.document_id == document_id))
@@ -258,12 +259,13 @@ class Store:
         conn.execute(mentions.insert(), rows)
 
     def _write_facts(self, conn, doc_id: int, doc_hash: str, found: list[Fact]) -> int:
-        rows, proofs, seen = [], [], set()
+        rows, proofs, seen, kept = [], [], set(), []
         for fact in found:
             fid = fact.fact_id(doc_hash)
             if fid in seen:
                 continue
             seen.add(fid)
+            kept.append(fact)
             rows.append({
                 "id": fid, "document_id": doc_id, "kind": fact.kind, "area": fact.area,
                 "data": json.dumps(fact.fields, ensure_ascii=False), "confidence": fact.confidence,
@@ -275,6 +277,8 @@ class Store:
         if rows:
             conn.execute(facts.insert(), rows)
             conn.execute(evidence.insert(), proofs)
+            merged.link_reports(conn, [{"id": r["id"], "kind": r["kind"], "fields": f.fields}
+                                       for r, f in zip(rows, kept)])
         return len(rows)
 
     # -- reading -----------------------------------------------------------
@@ -291,7 +295,8 @@ class Store:
         query = (
             select(documents.c.id, documents.c.hash, documents.c.title, documents.c.publisher,
                    documents.c.author, documents.c.published, documents.c.language, documents.c.format,
-                   documents.c.word_count, documents.c.sentence_count, appearances.c.name,
+                   documents.c.word_count, documents.c.body_word_count, documents.c.sentence_count,
+                   appearances.c.name,
                    appearances.c.location, first_seen.c.appearances)
             .join(first_seen, first_seen.c.document_id == documents.c.id)
             .join(appearances, appearances.c.id == first_seen.c.first)
@@ -401,6 +406,33 @@ class Store:
                                "document_id": row["document_id"], "sentence": row["sentence_idx"]})
                 out.append(record)
         return out
+
+    # -- knowledge: merged facts, series, conflicts, sources, entities -------
+    def merged_facts(self, kind: str | None = None, area: str | None = None) -> list[dict]:
+        """Facts merged across documents, each with its supporting reports."""
+        return knowledge.merged_facts(self, kind, area)
+
+    def merged_fact(self, ref: str) -> dict:
+        """One merged fact by id prefix (or the id of one of its reports)."""
+        return knowledge.merged_fact(self, ref)
+
+    def figure_series(self, area: str | None = None, measure: str | None = None):
+        """Figures per measure over time, the latest marked current."""
+        return knowledge.figure_series(self, area, measure)
+
+    def conflicts(self):
+        """Figures for the same measure and period that cannot both be true."""
+        return knowledge.conflicts(self)
+
+    def source_profiles(self, by: str = "document") -> list[dict]:
+        """Specificity, hedging, corroboration and unique facts per document or publisher."""
+        return knowledge.source_profiles(self, by)
+
+    def entities(self, type: str | None = None) -> list[dict]:
+        return knowledge.entity_list(self, type)
+
+    def entity(self, name: str) -> dict:
+        return knowledge.entity_detail(self, name)
 
     def stats(self) -> dict:
         current = self._current_ids()

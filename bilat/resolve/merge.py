@@ -1,0 +1,142 @@
+"""When two reported facts are one fact: merge keys and compatibility.
+
+A report (a fact as one document states it) joins a merged fact when it has
+the same *key* and is *compatible* with the merged fact's first report. Keys
+are coarse and indexed, so adding a document looks up a handful of candidates
+instead of comparing against the whole store; compatibility is the precise,
+explainable check. Precision first: when in doubt, two reports stay two facts.
+
+    figure     same measure, unit, change, period (year of as_of); value within 0.5 %
+    agreement  same type, year and parties; names not about different things
+    transfer   same equipment family, quantity and recipient; statuses may progress
+    event      same type and month; no contradicting location or named people
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+try:
+    from .measures import fallback_key, measure_of
+except ModuleNotFoundError:  # TEMPORARY until bilat/resolve/measures.py lands
+    def measure_of(figure):
+        return None
+
+    def fallback_key(figure):
+        return f"{figure.get('unit')}|{figure.get('counted')}|{fold(figure.get('measure'))}|{figure.get('change')}"
+
+VALUE_TOLERANCE = 0.005
+# Words that name an instrument's type or parties, not its topic.
+_GENERIC_NAME_WORDS = frozenset("""
+the a an of on and for to in between with memorandum understanding mou moa agreement agreements joint
+vision statement statements letter intent treaty convention action plan code declaration protocol
+framework vietnam viet nam vietnamese us u s united states america american bilateral two countries
+updated new signed 2011 2015 2016 2023 2024 2025
+""".split())
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Key:
+    """The coarse key a report is indexed under, and its readable description."""
+
+    value: str
+    description: str
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text or "").replace("đ", "d").replace("Đ", "D"))
+    return text.encode("ascii", "ignore").decode().lower()
+
+
+def _year(date) -> str:
+    return str(date)[:4] if date else "undated"
+
+
+def _month(date) -> str:
+    return str(date)[:7] if date else "undated"
+
+
+def _significant(value: float) -> str:
+    """The value to 2 significant digits: reports within 0.5 % share a bucket
+    or a neighbouring one; compatibility then checks the real tolerance."""
+    if not value:
+        return "0"
+    return f"{float(value):.1e}"
+
+
+def series_key(figure: dict) -> tuple[str, str]:
+    """The measure a figure belongs to: (key, label). A catalogue measure when
+    one matches (bilat/data/measures.yaml), else a conservative fallback."""
+    measure = measure_of(figure)
+    if measure is not None:
+        return f"measure:{measure.id}", measure.label
+    key = fallback_key(figure)
+    return f"auto:{key}", figure.get("measure") or key
+
+
+def key_of(fact: dict) -> Key:
+    kind = fact["kind"]
+    if kind == "figure":
+        series, label = series_key(fact)
+        return Key(
+            f"figure|{series}|{fact.get('unit')}|{fact.get('change')}|{_year(fact.get('as_of'))}|"
+            f"{_significant(fact.get('value') or 0)}",
+            f"{label}: {fact.get('value')} {fact.get('unit')} ({fact.get('change')}), "
+            f"as of {_year(fact.get('as_of'))}",
+        )
+    if kind == "agreement":
+        parties = "+".join(sorted(str(p) for p in fact.get("parties") or []))
+        return Key(f"agreement|{fact.get('type')}|{_year(fact.get('date'))}|{parties}",
+                   f"{fact.get('type')} of {_year(fact.get('date'))}, parties {parties or 'unknown'}")
+    if kind == "transfer":
+        item = " ".join(sorted(_topic_words(fact.get("item"), keep_generic=True)))
+        return Key(f"transfer|{item}|{fact.get('quantity')}|{fact.get('recipient')}",
+                   f"{fact.get('quantity') or 'unspecified number of'} {fact.get('item')} "
+                   f"to {fact.get('recipient')}")
+    if kind == "event":
+        return Key(f"event|{fact.get('type')}|{_month(fact.get('date'))}",
+                   f"{fact.get('type')} in {_month(fact.get('date'))}")
+    raise ValueError(f"unknown fact kind {kind!r}")
+
+
+def compatible(merged: dict, report: dict) -> tuple[bool, str]:
+    """Whether ``report`` states the same fact as ``merged`` (same key assumed),
+    and why, in words an analyst can check."""
+    kind = report["kind"]
+    if kind == "figure":
+        a, b = float(merged.get("value") or 0), float(report.get("value") or 0)
+        if abs(a - b) > VALUE_TOLERANCE * max(abs(a), abs(b)):
+            return False, f"values differ ({a:g} vs {b:g})"
+        return True, (f"same measure, unit and period; values {a:g} and {b:g} agree within "
+                      f"{VALUE_TOLERANCE:.1%}")
+    if kind == "agreement":
+        words_a, words_b = _topic_words(merged.get("name")), _topic_words(report.get("name"))
+        if words_a and words_b and not words_a & words_b:
+            return False, f"names are about different things ({merged.get('name')!r} vs {report.get('name')!r})"
+        shared = ", ".join(sorted(words_a & words_b)) or "no topic words to contradict"
+        return True, f"same type, year and parties; names agree ({shared})"
+    if kind == "transfer":
+        return True, "same equipment family, quantity and recipient"
+    if kind == "event":
+        loc_a, loc_b = fold(merged.get("location")), fold(report.get("location"))
+        if loc_a and loc_b and loc_a != loc_b and loc_a not in loc_b and loc_b not in loc_a:
+            return False, f"different places ({merged.get('location')} vs {report.get('location')})"
+        people_a, people_b = _people(merged.get("actors")), _people(report.get("actors"))
+        if people_a and people_b and not people_a & people_b:
+            return False, "different people named"
+        return True, "same type and month; places and people do not contradict"
+    return False, "unknown kind"
+
+
+def _topic_words(name, keep_generic: bool = False) -> set[str]:
+    words = set(_WORD.findall(fold(name)))
+    words = {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words}
+    return words if keep_generic else words - _GENERIC_NAME_WORDS
+
+
+def _people(actors) -> set[str]:
+    """Actor names of two or more words that are not countries: the people named."""
+    countries = {"vietnam", "viet nam", "united states", "china", "russia", "japan", "asean"}
+    return {fold(a) for a in actors or [] if len(str(a).split()) >= 2 and fold(a) not in countries}

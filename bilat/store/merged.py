@@ -1,0 +1,141 @@
+"""Merged facts in the store: linking reports as they arrive, and reading
+facts with their corroboration, figure series, conflicts and source profiles.
+
+Linking is incremental: a new report looks up merged facts by its key (an
+indexed column) and joins the first compatible one, or starts a new one.
+Series, conflicts and profiles are computed when asked, from the links.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+
+from sqlalchemy import and_, delete, exists, select
+from sqlalchemy.engine import Connection
+
+from bilat.resolve import merge
+
+from .schema import appearances, documents, evidence, fact_merges, facts, merged_facts
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def link_reports(conn: Connection, rows: list[dict]) -> None:
+    """Join each new report (a ``facts`` row with its decoded ``fields``) to a merged fact."""
+    created: dict[str, list[dict]] = defaultdict(list)  # key -> merged facts made in this call
+    for row in rows:
+        report = {"kind": row["kind"], **row["fields"]}
+        key = merge.key_of(report)
+        candidates = [dict(r) for r in conn.execute(
+            select(merged_facts.c.id, merged_facts.c.data).where(merged_facts.c.key == key.value)
+            .order_by(merged_facts.c.created_at, merged_facts.c.id)).mappings()]
+        candidates += created[key.value]
+        target, reason = None, None
+        for candidate in candidates:
+            ok, why = merge.compatible({"kind": report["kind"], **json.loads(candidate["data"])}, report)
+            if ok:
+                target, reason = candidate["id"], why
+                break
+        if target is None:
+            target = hashlib.sha256(f"{key.value}|{row['id']}".encode()).hexdigest()
+            series, series_label = merge.series_key(report) if report["kind"] == "figure" else (None, None)
+            data = json.dumps(row["fields"], ensure_ascii=False)
+            conn.execute(merged_facts.insert().values(
+                id=target, kind=report["kind"], key=key.value, label=key.description,
+                series=series, series_label=series_label, data=data, created_at=_now()))
+            created[key.value].append({"id": target, "data": data})
+            reason = "first report of this fact"
+        conn.execute(fact_merges.insert().values(fact_id=row["id"], merged_id=target, reason=reason))
+
+
+def unlink_document(conn: Connection, document_id: int) -> None:
+    """Forget a document's reports (before re-extraction); drop merged facts left without any."""
+    touched = [r for (r,) in conn.execute(
+        select(fact_merges.c.merged_id).join(facts, facts.c.id == fact_merges.c.fact_id)
+        .where(facts.c.document_id == document_id))]
+    conn.execute(delete(fact_merges).where(
+        fact_merges.c.fact_id.in_(select(facts.c.id).where(facts.c.document_id == document_id))))
+    if touched:
+        orphan = ~exists().where(fact_merges.c.merged_id == merged_facts.c.id)
+        conn.execute(delete(merged_facts).where(and_(merged_facts.c.id.in_(touched), orphan)))
+
+
+def relink_all(conn: Connection) -> None:
+    """Link every stored report (used when the merged tables are created)."""
+    rows = [{"id": r.id, "kind": r.kind, "fields": json.loads(r.data)}
+            for r in conn.execute(select(facts.c.id, facts.c.kind, facts.c.data).order_by(facts.c.document_id))]
+    link_reports(conn, rows)
+
+
+# -- reading ----------------------------------------------------------------
+
+def reports(conn: Connection, current_ids, kind: str | None = None, merged_id: str | None = None) -> list[dict]:
+    """Every report of current documents with its merged fact, source and evidence."""
+    first = (select(appearances.c.document_id, appearances.c.name, appearances.c.location)
+             .where(appearances.c.relation == "original").subquery())
+    query = (
+        select(fact_merges.c.merged_id, fact_merges.c.reason, facts.c.id.label("fact_id"), facts.c.kind,
+               facts.c.data, facts.c.area, facts.c.document_id, documents.c.publisher, documents.c.published,
+               documents.c.title, first.c.name, evidence.c.quote, evidence.c.start, evidence.c.end,
+               evidence.c.sentence_idx)
+        .join(facts, facts.c.id == fact_merges.c.fact_id)
+        .join(documents, documents.c.id == facts.c.document_id)
+        .join(evidence, evidence.c.fact_id == facts.c.id)
+        .outerjoin(first, first.c.document_id == facts.c.document_id)
+        .where(facts.c.document_id.in_(current_ids))
+        .order_by(documents.c.published, facts.c.document_id, evidence.c.start)
+    )
+    if kind:
+        query = query.where(facts.c.kind == kind)
+    if merged_id:
+        query = query.where(fact_merges.c.merged_id == merged_id)
+    out = []
+    for row in conn.execute(query).mappings():
+        item = dict(row)
+        item["fields"] = json.loads(item.pop("data"))
+        out.append(item)
+    return out
+
+
+def merged(conn: Connection, current_ids, kind: str | None = None, merged_id: str | None = None) -> list[dict]:
+    """Merged facts with their supporting reports, most corroborated first."""
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for report in reports(conn, current_ids, kind, merged_id):
+        grouped[report["merged_id"]].append(report)
+    if not grouped:
+        return []
+    heads = {r["id"]: dict(r) for r in conn.execute(
+        select(merged_facts).where(merged_facts.c.id.in_(list(grouped)))).mappings()}
+    out = []
+    for mid, reps in grouped.items():
+        head = heads[mid]
+        fields = _representative(head["kind"], [r["fields"] for r in reps])
+        documents_seen = sorted({r["document_id"] for r in reps})
+        out.append({
+            "id": mid, "kind": head["kind"], "label": head["label"], "key": head["key"],
+            "series": head["series"], "series_label": head["series_label"],
+            "area": reps[0]["area"], "fields": fields,
+            "sources": len(documents_seen), "reports": reps,
+        })
+    out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"]))
+    return out
+
+
+def _representative(kind: str, reports: list[dict]) -> dict:
+    """The merged fact's fields: the most specific date and, for transfers,
+    the furthest status any report gives."""
+    fields = dict(reports[0])
+    for name in ("as_of", "date"):
+        dates = [r.get(name) for r in reports if r.get(name)]
+        if dates:
+            fields[name] = max(dates, key=lambda d: (len(str(d)), str(d)))
+    if kind == "transfer":
+        order = ["declined", "in_talks", "committed", "delivered"]
+        statuses = [r.get("status") for r in reports if r.get("status") in order]
+        if statuses:
+            fields["status"] = max(statuses, key=order.index)
+    return fields
