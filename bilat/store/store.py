@@ -277,8 +277,8 @@ class Store:
         if rows:
             conn.execute(facts.insert(), rows)
             conn.execute(evidence.insert(), proofs)
-            merged.link_reports(conn, [{"id": r["id"], "kind": r["kind"], "fields": f.fields}
-                                       for r, f in zip(rows, kept)])
+            merged.link_reports(conn, [{"id": r["id"], "kind": r["kind"], "fields": f.fields,
+                                        "quote": f.evidence.quote} for r, f in zip(rows, kept)])
         return len(rows)
 
     # -- reading -----------------------------------------------------------
