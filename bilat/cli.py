@@ -237,24 +237,32 @@ def stats(db, fmt):
               help="JSON Lines (one record per line) or CSV (lists joined with \"; \").")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
+@click.option("--merged", is_flag=True,
+              help="Export facts merged across documents, each with its supporting sources.")
 @click.option("--once", is_flag=True,
               help="List each fact once, under the name its document was first seen under, "
                    "instead of once per appearance (identical and syndicated copies).")
-def export(db, kind, fmt, out_path, once):
+def export(db, kind, fmt, out_path, merged, once):
     """Export facts, one record per fact and appearance, in the shape of GUIDELINES.md."""
     with store_for(db) as store:
         if out_path:
             tmp = Path(out_path).with_name(Path(out_path).name + ".tmp")
             try:
                 with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                    n = exporter.export_facts(store, fh, kind=kind, format=fmt, every_appearance=not once)
+                    n = _export(store, fh, kind, fmt, merged, once)
                 tmp.replace(out_path)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)
                 raise click.ClickException(f"cannot write {out_path}: {exc.strerror or exc}") from None
             err.print(f"{n} fact(s) written to {escape(out_path)}")
         else:
-            exporter.export_facts(store, sys.stdout, kind=kind, format=fmt, every_appearance=not once)
+            _export(store, sys.stdout, kind, fmt, merged, once)
+
+
+def _export(store, fh, kind, fmt, merged, once) -> int:
+    if merged:
+        return exporter.export_merged(store, fh, kind=kind, format=fmt)
+    return exporter.export_facts(store, fh, kind=kind, format=fmt, every_appearance=not once)
 
 
 @cli.command()

@@ -116,7 +116,8 @@ def _partial_rules(data, delivered: list[str]) -> dict:
             "future": re.compile(r"\b(?:will|would|shall|to)\b", re.I)}
 
 
-_NAME = r"(?:[A-Z][A-Za-z'’\-]*|[A-Z]\.)(?:\s+(?:[A-Z][A-Za-z'’\-]*|[A-Z]\.)){0,3}"
+_NAME_WORD = r"(?:[A-Z][A-Za-z'’\-]*|[A-Z]\.|(?:de|del|da|do|dos|van|von|der|di|la|le)(?=\s+[A-Z]))"
+_NAME = _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,3}"  # "John Midgett", "Gregorio del Pilar", "John S. McCain"
 
 
 def _unit_rules(data) -> dict:
@@ -134,8 +135,8 @@ def _unit_rules(data) -> dict:
     try:
         pattern = re.compile(
             r"(?<![\w\-])(?:(?P<prefixed>(?i:" + former + r")?(?P<prefix>" + "|".join(data["prefixes"]) + r")\s+"
-            r"(?P<name>" + _NAME + r"))|(?P<hull>" + "|".join(h.pattern for h in hulls) + r")"
-            r"(?:\s*\(\s*(?i:" + former + r")(?P<former>" + _NAME + r"))?)(?![\w\-])")
+            r"(?P<name>" + _NAME + r"))|(?P<hull>" + "|".join(h.pattern for h in hulls) + r"))"
+            r"(?:\s*\(\s*(?i:" + former + r")(?P<former>" + _NAME + r"))?(?![\w\-])")
         renamed = re.compile(r"(?<![\w\-])(?:" + _words(data, "renamed", "named_units") + r")\s+$", re.I)
     except re.error as exc:
         raise _err(f"bad pattern in 'named_units' ({exc})") from None

@@ -70,3 +70,40 @@ def to_string(store, kind: str | None = None, format: str = "jsonl") -> str:
     buffer = io.StringIO()
     export_facts(store, buffer, kind, format)
     return buffer.getvalue()
+
+
+def merged_records(store, kind: str | None = None) -> list[dict]:
+    """One record per merged fact: the kind's fields, how many documents report
+    it, and every supporting report (document, publisher, date, quote, offsets)."""
+    records = []
+    for m in store.merged_facts(kind):
+        record = {"kind": m["kind"], "id": m["id"], "label": m["label"], "area": m["area"]}
+        record.update({name: m["fields"].get(name) for name in KIND_FIELDS[m["kind"]]})
+        record["n_sources"] = m["sources"]
+        record["sources"] = [
+            {"doc": r["name"], "publisher": r["publisher"], "published": r["published"], "quote": r["quote"],
+             "start": r["start"], "end": r["end"], "report_id": r["fact_id"], "joined": r["reason"]}
+            for r in m["reports"]
+        ]
+        records.append(record)
+    return records
+
+
+def export_merged(store, out: IO[str], kind: str | None = None, format: str = "jsonl") -> int:
+    """Write merged facts with their sources; CSV lists the documents in one cell."""
+    if format not in EXPORT_FORMATS:
+        raise QueryError(f"unknown export format {format!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+    records = merged_records(store, kind)
+    if format == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return len(records)
+    columns = ["kind", "id", "label", "area", *dict.fromkeys(f for k in KINDS for f in KIND_FIELDS[k]),
+               "n_sources", "documents"]
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        row = {k: _csv_cell(v) for k, v in record.items() if k != "sources"}
+        row["documents"] = "; ".join(sorted({s["doc"] or "" for s in record["sources"]}))
+        writer.writerow(row)
+    return len(records)
