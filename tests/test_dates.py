@@ -471,3 +471,82 @@ def test_month_without_year_follows_month_year_in_same_paragraph():
 def test_number_after_day_and_is_a_count_not_a_day_range():
     d = one("Talks ended on Nov. 2 and 3 ships sailed.", base=BASE)
     assert (d.text, d.value) == ("Nov. 2", "2025-11-02")
+
+
+# --------------------------------------------------------------------------- counting back, event anchors, bare months
+
+def test_comparison_counts_back_from_a_date_in_its_own_sentence():
+    found = find_dates("Patrol boats in service reached 60 in 2023, up from 45 a year earlier.", base=BASE)
+    assert [(d.text, d.value, d.relative) for d in found] == [("2023", "2023", False),
+                                                              ("a year earlier", "2022", True)]
+
+
+def test_comparison_without_a_date_in_its_sentence_uses_the_base_not_an_older_sentence():
+    text = "The academy opened in 1998. Training slots now number 30, compared with 22 a year earlier."
+    found = find_dates(text, base="2025-06-01")
+    assert [(d.text, d.value) for d in found] == [("1998", "1998"), ("a year earlier", "2024")]
+    assert values(text) == ["1998"]  # no base: dropped, never 1997
+
+
+def test_comparison_in_months_and_a_year_before_without_object():
+    d = one("Patrol hours rose 12% from six months earlier, the unit said.", base="2025-06-10")
+    assert (d.text, d.value, d.precision) == ("six months earlier", "2024-12", "month")
+    found = find_dates("The base was built in 1965. Spare-part orders fell to 80 from 95 a year before.",
+                       base="2025-06-10")
+    assert [d.value for d in found] == ["1965", "2024"]
+
+
+def test_comparison_may_use_a_date_later_in_its_sentence():
+    assert values("Readiness was higher than a year earlier, according to the 2024 review.",
+                  base=BASE) == ["2023", "2024"]
+
+
+def test_narrative_counting_back_still_follows_the_story():
+    assert values("The radar went up in 2018. Two years earlier, engineers surveyed the hill.",
+                  base=BASE) == ["2018", "2016"]
+    assert values("The hull was laid down in March 2020. Its design had been fixed a year earlier.",
+                  base=BASE) == ["2020-03", "2019"]
+
+
+def test_months_after_an_undated_event_are_dropped_not_anchored_elsewhere():
+    text = "The frigate berthed at Cam Ranh in August 2022, barely two months after the minister's trip."
+    assert [(d.text, d.value) for d in find_dates(text, base=BASE)] == [("August 2022", "2022-08")]
+    text = ("Talks have run since 2011. The drill came nearly three years after Hanoi opened the port "
+            "to foreign navies in March 2014.")
+    assert values(text, base=BASE) == ["2011", "2014-03"]
+
+
+def test_bare_month_after_for():
+    d = one("A second ship visit is planned for November.", base="2025-03-10")
+    assert (d.text, d.value, d.precision, d.relative) == ("November", "2025-11", "month", True)
+    assert values("The audit for October found gaps.", base="2025-12-02") == ["2025-10"]
+
+
+def test_bare_month_after_a_plan_looks_forward():
+    # nearest to the base would be 2024-11; a plan points ahead
+    assert values("Officials said joint drills are scheduled for November.", base="2025-03-20") == ["2025-11"]
+    assert values("The cutter will return to Da Nang in October.", base="2025-12-10") == ["2026-10"]
+
+
+def test_that_summer_takes_the_year_of_the_date_before_it():
+    found = find_dates("The survey team arrived in May 2021. That summer, it mapped two sites.", base=BASE)
+    assert [(d.text, d.value, d.qualifier) for d in found] == [("May 2021", "2021-05", None),
+                                                               ("That summer", "2021", "mid")]
+    assert values("Crews came in 2019 and later that autumn left.", base=BASE) == ["2019", "2019"]
+
+
+def test_same_day_next_day_later_that_day():
+    text = "The memo was signed on Aug. 12, 2022. Earlier the same day, the delegation toured the yard."
+    assert values(text) == ["2022-08-12", "2022-08-12"]
+    assert values("Talks ended on 3 April 2024; later that day the ships left.") == ["2024-04-03", "2024-04-03"]
+    assert values("Divers deployed on 9 July 2023. The following day, remains were found.") == \
+        ["2023-07-09", "2023-07-10"]
+
+
+def test_day_anchors_need_a_day_in_the_same_paragraph():
+    assert values("Divers deployed in July 2023. The next day, the weather turned.") == ["2023-07"]
+    assert values("Divers deployed on 9 July 2023.\n\nThat same day, a storm hit.") == ["2023-07-09"]
+
+
+def test_bare_that_summer_is_not_a_modifier():
+    assert values("In 2019 talks began. Officials said that summer drills would expand.", base=BASE) == ["2019"]

@@ -183,3 +183,12 @@ def test_pdf_wrapped_lines_are_joined_into_paragraphs(tmp_path):
     assert "project, which raises total funding" in text
     assert "\n2. Next section\n" in text
     assert text.startswith("Wrapped paragraph heading\nThe United States")
+
+
+def test_pdf_sources_line_is_not_joined_to_the_paragraph():
+    from bilat.documents.formats import unwrap_lines
+
+    page = ("The brief closes with a long paragraph that runs to the full width of the page and then\n"
+            "ends here with a final clause that is nearly as long as the widest line on the page.\n"
+            "Sources: a ministry readout (2025); an embassy fact sheet (2024).")
+    assert "\nSources: a ministry readout" in unwrap_lines(page)

@@ -175,7 +175,8 @@ def read_pdf(raw: RawInput) -> Parsed:
     return Parsed("pdf", text, meta)
 
 
-_HEADING_START = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+[A-Z]|[A-Z][A-Z ]{3,}$|[-•*]\s)")
+_HEADING_START = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+[A-Z]|[A-Z][A-Z ]{3,}$|[-•*]\s|(?:Sources?|Notes?|References?)\s*:)")
 
 
 def unwrap_lines(page: str) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from bilat.data import DataFileError, load_yaml
 from bilat.nlp.annotate import AnnotatedDocument
@@ -101,19 +101,19 @@ def _words(data: dict, key: str, where: str) -> str:
 
 def _partial_rules(data, delivered: list[str]) -> dict:
     """"the first five were delivered": determiner, number, noun, auxiliary, cue."""
-    if not isinstance(data, dict) or not isinstance(data.get("nouns"), dict):
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("nouns", "auxiliaries")):
         raise _err("'partial' must map determiners, auxiliaries, arrival_cues and nouns")
-    nouns = data["nouns"]
+    nouns, aux = data["nouns"], data["auxiliaries"]
     try:
         pattern = re.compile(
             r"\bthe\s+(?:(?:" + _words(data, "determiners", "partial") + r")\s+)?(?P<n>" + COUNT_WORDS + r")"
             r"(?:\s+(?P<noun>" + "|".join(map(re.escape, nouns)) + r"))?\s+"
-            r"(?:(?P<aux>" + _words(data, "auxiliaries", "partial") + r")\s+)?(?:\w+ly\s+)?"
+            r"(?:(?:(?P<committed>" + _words(aux, "committed", "partial.auxiliaries") + r")|"
+            + _words(aux, "delivered", "partial.auxiliaries") + r")\s+)?(?:\w+ly\s+)?"
             r"(?:" + "|".join(delivered) + "|" + _words(data, "arrival_cues", "partial") + r")(?![\w\-])", re.I)
     except re.error as exc:
         raise _err(f"bad pattern in 'partial' ({exc})") from None
-    return {"pattern": pattern, "nouns": {n.lower(): set(c) for n, c in nouns.items()},
-            "future": re.compile(r"\b(?:will|would|shall|to)\b", re.I)}
+    return {"pattern": pattern, "nouns": {n.lower(): set(c) for n, c in nouns.items()}}
 
 
 _NAME_WORD = r"(?:[A-Z][A-Za-z'’\-]*|[A-Z]\.|(?:de|del|da|do|dos|van|von|der|di|la|le)(?=\s+[A-Z]))"
@@ -326,19 +326,19 @@ def extract(adoc: AnnotatedDocument) -> list[Fact]:
     ref_start = reference_start(adoc)
     pair = main_countries(adoc, ref_start)
     candidates: list[_Candidate] = []
-    recent: list[str] = []  # named families in the order of mention, for anaphors
+    recent: list[str] = []  # families in the order of mention, for anaphors
     for sentence in adoc.sentences:
-        if is_citation(adoc, sentence, ref_start) or _in_sources(rules, text, sentence):
-            continue
         equipment = [m for m in adoc.mentions_in(sentence.start, sentence.end) if m.type == "equipment"]
         units, covered = _named_units(rules, adoc, sentence)
         equipment = [m for m in equipment if not any(m.start < e and s < m.end for s, e in covered)]
         items = sorted([(m, entity(m.entity)) for m in equipment] + [(u, entity(u.entity)) for u in units],
                        key=lambda x: x[0].start)
         items += [(a, entity(a.entity)) for a in _anaphors(rules, text, sentence, items, recent)]
+        if not items or is_citation(adoc, sentence, ref_start) or _in_sources(rules, text, sentence):
+            continue
         items.sort(key=lambda x: x[0].start)
         candidates += _sentence_candidates(rules, adoc, sentence, items, recent, pair)
-        recent += [m.entity for m, family in items if not family["generic"]]
+        recent += [m.entity for m, _ in items]
     return [_fact(c) for c in _dedupe(candidates)]
 
 
@@ -376,8 +376,8 @@ def _sentence_candidates(rules: dict, adoc: AnnotatedDocument, sentence, items: 
             continue  # "the largest cutters" beside "Hamilton-class cutters"; "naval vessels" on a port call
         cs, ce = ((mention.start, mention.span_end) if unit
                   else _clause(text, sentence.start, sentence.end, mention.start, mention.end))
-        status = ((ref and mention.status) or _status(rules, text, cs, ce, mention.start)
-                  or _status(rules, text, sentence.start, sentence.end, mention.start))
+        status = (mention.status if ref else None) or _status(rules, text, cs, ce, mention.start) \
+            or _status(rules, text, sentence.start, sentence.end, mention.start)
         if status is None:
             continue
         quantity, part = (mention.quantity, None) if ref else _quantity(rules, text, cs, mention)
@@ -385,7 +385,7 @@ def _sentence_candidates(rules: dict, adoc: AnnotatedDocument, sentence, items: 
             continue  # "a Hamilton-class cutter, the USCGC Morgenthau": the unit is the record
         if not ref and family["generic"] and _ORDINAL_BEFORE.search(text[cs:mention.start]):
             family = entity(_referent(items, recent, mention.start, {family["category"]}) or family["id"])
-        make = _Maker(rules, adoc, sentence, pair, cs, ce)
+        make = partial(_candidate, rules, adoc, sentence, pair, (cs, ce))
         if part is None:
             out.append(make(family, quantity, status, mention))
             continue
@@ -399,42 +399,36 @@ def _is_unit(mention) -> bool:
     return isinstance(mention, _Ref) and mention.unit is not None
 
 
-@dataclass
-class _Maker:
-    """Builds the candidates of one clause of a sentence."""
-    rules: dict
-    adoc: AnnotatedDocument
-    sentence: object
-    pair: list[str]
-    start: int
-    end: int
-
-    def __call__(self, family: dict, quantity: int | None, status: str, mention) -> _Candidate:
-        sentence, text = self.sentence, self.adoc.text
-        unit = mention.unit if _is_unit(mention) else None
-        supplier, recipient = _parties(self.adoc, sentence, family, self.pair)
-        qs, qe, quote = _quote(sentence)
-        confidence = 0.55 + 0.15 * (not family["generic"] or unit is not None) + 0.1 * (quantity is not None)
-        name = family["name"] + (f" ({_unit_name(mention.text)})" if unit else "")
-        return _Candidate(
-            item=name, family=family, quantity=quantity, status=status,
-            mechanism=_mechanism(self.rules, text, sentence.start, sentence.end),
-            supplier=supplier, recipient=recipient, date=_date(self.adoc, self.start, self.end, sentence),
-            evidence=Evidence(qs, qe, quote, sentence.index), area=_area(self.adoc, family, sentence),
-            confidence=round(confidence, 2), unit=unit)
+def _candidate(rules: dict, adoc: AnnotatedDocument, sentence, pair: list[str], clause: tuple[int, int],
+               family: dict, quantity: int | None, status: str, mention) -> _Candidate:
+    text = adoc.text
+    unit = mention.unit if _is_unit(mention) else None
+    supplier, recipient = _parties(adoc, sentence, family, pair)
+    qs, qe, quote = _quote(sentence)
+    confidence = 0.55 + 0.15 * (not family["generic"] or unit is not None) + 0.1 * (quantity is not None)
+    return _Candidate(
+        item=family["name"] + (f" ({_unit_name(mention.text)})" if unit else ""), family=family,
+        quantity=quantity, status=status, mechanism=_mechanism(rules, text, sentence.start, sentence.end),
+        supplier=supplier, recipient=recipient, date=_date(adoc, *clause, sentence),
+        evidence=Evidence(qs, qe, quote, sentence.index), area=_area(adoc, family, sentence),
+        confidence=round(confidence, 2), unit=unit)
 
 
 # --- anaphors and named units ---------------------------------------------------------------
 
 def _referent(items: list, recent: list[str], at: int, categories: set[str] | None) -> str | None:
-    """The named family mentioned last before ``at`` (in the sentence, else before it)."""
-    def fits(family: dict) -> bool:
-        return not family["generic"] and (categories is None or family["category"] in categories)
-
-    earlier = [m.entity for m, family in items if m.start < at and fits(family)]
-    if earlier:
-        return earlier[-1]
-    return next((e for e in reversed(recent) if fits(entity(e))), None)
+    """The family mentioned last before ``at`` (in the sentence, else before it) of
+    one of ``categories``; a generic one ("the largest cutters") stands for the
+    named family of its category mentioned before it, if any."""
+    chain = recent + [m.entity for m, _ in items if m.start < at]
+    fitting = [e for e in chain if categories is None or entity(e)["category"] in categories]
+    if not fitting:
+        return None
+    last = entity(fitting[-1])
+    if not last["generic"]:
+        return last["id"]
+    named = (e for e in reversed(fitting) if not entity(e)["generic"] and entity(e)["category"] == last["category"])
+    return next(named, last["id"])
 
 
 def _anaphors(rules: dict, text: str, sentence, items: list, recent: list[str]) -> list[_Ref]:
@@ -444,14 +438,13 @@ def _anaphors(rules: dict, text: str, sentence, items: list, recent: list[str]) 
         referent = _referent(items, recent, a.start(), None)
         if referent is not None:
             out.append(_Ref(a.start(), a.end(), a.group(), referent, 1))
-    partial = rules["partial"]
-    for a in partial["pattern"].finditer(text, sentence.start, sentence.end):
+    spec = rules["partial"]
+    for a in spec["pattern"].finditer(text, sentence.start, sentence.end):
         noun = a.group("noun")
-        referent = _referent(items, recent, a.start(), partial["nouns"][noun.lower()] if noun else None)
+        referent = _referent(items, recent, a.start(), spec["nouns"][noun.lower()] if noun else None)
         if referent is not None:
-            future = a.group("aux") and partial["future"].search(a.group("aux"))
             out.append(_Ref(a.start(), a.end(), a.group(), referent, _number(a.group("n"), False),
-                            status="committed" if future else "delivered"))
+                            status="committed" if a.group("committed") else "delivered"))
     return out
 
 

@@ -760,8 +760,8 @@ def _h_anchor_that(m, ctx):
     if unit in ("year", "month"):
         return _C(m.start(), m.end(), relative=True, anchor=("shift", unit, 0))
     if (not m["same"] and not _THAT_OK_BEFORE.search(ctx.text, max(0, m.start() - 14), m.start())
-            and not _THAT_OK_AFTER.match(ctx.text, m.end())):
-        return None
+            and (unit == "fall" or not _THAT_OK_AFTER.match(ctx.text, m.end()))):
+        return None  # "prices that fall." is a verb
     if unit == "day":
         return _C(m.start(), m.end(), relative=True, anchor=("shift", "day", 0), extra={"para": True})
     # "that summer": the year of the date before it, qualified like "summer 2021"
@@ -1166,18 +1166,28 @@ _COMPARISON_CUE = re.compile(
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """Start and end of the sentence holding ``pos`` (bilat.nlp.sentences rules, one line only)."""
-    from .sentences import split_sentences
+    """Start and end of the sentence holding ``pos``, by the rules of bilat.nlp.sentences
+    (a line break always ends one), looked for within 400 characters either side."""
+    from .sentences import _BOUNDARY, _is_boundary
 
-    lo = text.rfind("\n", 0, pos) + 1
-    hi = text.find("\n", pos)
-    hi = len(text) if hi < 0 else hi
-    bounds = (lo, hi)
-    for s in split_sentences(text[lo:hi]):
-        if s.start > pos - lo:
+    newline = text.rfind("\n", max(0, pos - 400), pos)
+    start = newline + 1 if newline >= 0 else max(0, pos - 400)
+    hi = text.find("\n", pos, pos + 400)
+    end = hi = min(len(text), pos + 400) if hi < 0 else hi
+    cursor = start
+    for b in _BOUNDARY.finditer(text, start, hi):
+        if text[cursor:b.start()].strip(" -*#").isdigit():
+            continue  # a list number: "1. Frameworks"
+        lo = max(cursor, b.start() - 40)  # the rules look only at the word before and after
+        if not _is_boundary(text[lo:hi], b.start() - lo, b.end() - lo):
+            continue
+        if b.end() > pos:
+            end = b.end()
             break
-        bounds = (lo + s.start, lo + s.end)
-    return bounds
+        cursor = start = b.end()
+    while start < pos and text[start].isspace():
+        start += 1
+    return start, end
 
 
 def _back_anchor(c: _C, i: int, chosen: list[_C], out: list[_C], ctx: _Ctx) -> tuple | None:

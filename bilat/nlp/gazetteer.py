@@ -3,17 +3,33 @@ programmes (``bilat/data/entities.yaml``) and equipment families
 (``bilat/data/equipment.yaml``).
 
 Matching is diacritic-insensitive (the text is folded character by character, so
-offsets are those of the original text), case-sensitive for people and short
-or all-capital aliases ("US" but not "us"), case-insensitive otherwise, and on
-word boundaries. The longest match wins. Three patterns are compiled once from
-prefix trees of the aliases (case-sensitive, case-insensitive, and the "strict"
-aliases matched exactly as written), so a document costs three regex scans.
+offsets are those of the original text), blind to British/American spelling
+("Defence" == "Defense", "Centre" == "Center", "organisation" == "organization":
+both the aliases and the text are normalised, letter for letter), case-sensitive
+for people and short or all-capital aliases ("US" but not "us"), case-insensitive
+otherwise, and on word boundaries. A run of spaces or hyphens in an alias matches
+any run, or none ("Viet Nam" == "Vietnam", "C-130" == "C130"). The longest match
+wins. Three patterns are compiled once from prefix trees of the aliases
+(case-sensitive, case-insensitive, and the "strict" aliases matched exactly as
+written), so a document costs three regex scans.
+
+People are also found by the last word of their name once the document has
+named them in full: after "Phan Van Giang" (Vietnamese: the given name comes
+last and is how people are referred to) or "Pete Hegseth", a later "Giang" or
+"Hegseth" is the same person, as written in that full mention (case and
+diacritics). Not when the word is part of a longer name ("Gia Lam", "Ha Giang
+province": a capitalised word right before or after it, other than a title or
+a sentence opener), nor when it is a common English word ("Son", "Long") or
+another entity's alias; when several people named in the document share the
+word, the one named most recently wins.
 """
 from __future__ import annotations
 
+import bisect
+import copy
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bilat.data import DataFileError, load_yaml
@@ -62,6 +78,19 @@ def fold(text: str) -> str:
     """``text`` without diacritics (Biên Hòa -> Bien Hoa), typographic dashes and
     quotes made plain; the result has the same length as ``text``."""
     return text.translate(_fold_table())
+
+
+# British and American spellings of the same word, of the same length, so offsets survive:
+# "defence" -> "defense", "centre(s|d)" -> "center(s|d)", "organisation" -> "organization".
+_SPELLING = re.compile(r"[Dd]efenc(?=e)|DEFENC(?=E)|[Cc]entre(?=[sd]?\b)|CENTRE(?=[SD]?\b)"
+                       r"|[Oo]rganis(?=ation)|ORGANIS(?=ATION)")
+_SPELLING_MAP = {w: a for b, a in (("defenc", "defens"), ("centre", "center"), ("organis", "organiz"))
+                 for w, a in ((b, a), (b.capitalize(), a.capitalize()), (b.upper(), a.upper()))}
+
+
+def spelling(text: str) -> str:
+    """``text`` with British spellings made American, letter for letter (same length)."""
+    return _SPELLING.sub(lambda m: _SPELLING_MAP[m.group()], text)
 
 
 def _lower(text: str) -> str:
@@ -204,6 +233,38 @@ def _units(alias: str) -> list[str]:
     return units
 
 
+_SEP_RUN = r"[\s\-]+"
+
+
+def _merge(into: dict, other: dict) -> None:
+    for unit, child in other.items():
+        if unit == "":
+            into[""] = True
+        elif unit in into:
+            _merge(into[unit], child)
+        else:
+            into[unit] = child
+
+
+def _determinise(node: dict) -> None:
+    """Make the branches of every node start differently. A regex alternation takes
+    the first branch that matches, not the longest: with "Viet Nam ..." (an
+    optional separator) and "Vietnam International Defense Expo" under one node,
+    the separator branch matched "Vietnam" and the longer alias was never tried.
+    A node holding both an optional separator and other branches gets a branch
+    with a required separator instead, and the subtree after the separator is
+    merged into its other branches (the separator left out)."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        after = node.get(_SEP)
+        if after is not None and any(unit not in ("", _SEP) for unit in node):
+            del node[_SEP]
+            _merge(node, copy.deepcopy(after))
+            node[_SEP_RUN] = after
+        stack.extend(child for unit, child in node.items() if unit != "")
+
+
 def _trie_pattern(aliases: list[str]) -> re.Pattern | None:
     trie: dict = {}
     for alias in aliases:
@@ -213,6 +274,7 @@ def _trie_pattern(aliases: list[str]) -> re.Pattern | None:
         node[""] = True
     if not trie:
         return None
+    _determinise(trie)
 
     def emit(node: dict) -> str:
         ends = "" in node
@@ -235,6 +297,9 @@ class _Matcher:
     by_sensitive: dict
     by_insensitive: dict
     by_strict: dict
+    surnames: re.Pattern | None = None  # last words of people's names, folded, case-sensitive
+    by_surname: dict | None = None      # folded last word -> ids of the people it may name
+    written: dict = field(default_factory=dict)  # (full mention text, id) -> its last word as written
 
 
 def _add(table: dict, key: str, eid: str, alias: str) -> None:
@@ -258,7 +323,7 @@ def _matcher() -> _Matcher:
             alias = alias.strip()
             if not alias:
                 continue
-            folded = fold(unicodedata.normalize("NFC", alias))
+            folded = spelling(fold(unicodedata.normalize("NFC", alias)))
             for variant in _variants(folded, record):
                 if _is_case_sensitive(folded, record):
                     _add(by_s, _key(variant), eid, alias)
@@ -270,7 +335,125 @@ def _matcher() -> _Matcher:
             alias = unicodedata.normalize("NFC", alias.strip())
             _add(by_x, _key(alias), eid, alias)
             pats_x.append(alias)
-    return _Matcher(_trie_pattern(pats_s), _trie_pattern(pats_i), _trie_pattern(pats_x), by_s, by_i, by_x)
+    by_surname = _surname_table(by_s, by_i, by_x)
+    # the alternation first (a fast scan); the character before a hit is checked by the caller
+    surnames = (re.compile("(?:" + "|".join(map(re.escape, sorted(by_surname, key=len, reverse=True)))
+                           + r")(?![\w\-])") if by_surname else None)
+    return _Matcher(_trie_pattern(pats_s), _trie_pattern(pats_i), _trie_pattern(pats_x), by_s, by_i, by_x,
+                    surnames, by_surname)
+
+
+# --- people by the last word of their name ----------------------------------------------
+
+_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+# Common English words that are also last words of names: a capitalised "Son" or "Long" starts a
+# sentence or a headline word more often than it names the person.
+_COMMON_WORDS = frozenset("""
+son long young rice bush power price brown white green black gray grey hill bell king wood ward may mark
+will grant hope joy rose faith love hunt cook baker smith miller turner fisher hunter page park lane field
+banks wells rich hall moore strong little west north south east bay day early law case bond cash chase fox
+wolf lamb nash frank dean major general sharp short best chance march august april june van can ban hang
+tin men man nam bac trung thai lao story more most new old well
+""".split())
+# Capitalised words that may stand right before a bare last name without making it part of a longer
+# name: titles and sentence openers ("Minister Giang", "But Hegseth said").
+_NAME_LEADERS = frozenset("""
+mr mrs ms dr gen general adm admiral lt col colonel maj major capt captain sgt cmdr cdr commander
+minister secretary president prime pm premier senator sen rep representative ambassador amb chairman
+chairwoman chair chief deputy vice governor gov mayor director spokesman spokeswoman party defense defence
+foreign state senior professor prof lieutenant marshal comrade ong ba
+but and then later earlier also so yet when while after before meanwhile however still now here there
+today yesterday on in at for with as since during under both only even instead moreover afterwards
+afterward thus where whether if though although because once until unlike like according asked what why
+how who whom whose which that this these those the a an to of by from said says told added
+""".split())
+_PREV_WORD = re.compile(r"([^\W\d_][\w'.]*)[ \t]+$")
+_NEXT_CAPITAL = re.compile(r"[ \t]+[A-Z]")
+
+
+def _surname_table(by_s: dict, by_i: dict, by_x: dict) -> dict[str, tuple[str, ...]]:
+    """Folded last word of each person's name -> the people it may name. Skipped: one-word
+    names, common words, and words that are already an alias (of this or another entity)."""
+    table: dict[str, list[str]] = {}
+    for eid, record in _records().items():
+        if record["type"] != "person":
+            continue
+        words = fold(unicodedata.normalize("NFC", record["name"])).split()
+        while words and words[-1].lower() in _NAME_SUFFIXES:
+            words.pop()
+        if len(words) < 2:
+            continue
+        last = words[-1].strip(".,")
+        if (len(last) < 2 or not last[0].isupper() or not last.isalpha() or last.lower() in _COMMON_WORDS
+                or _key(last) in by_s or _key(_lower(last)) in by_i or _key(last) in by_x):
+            continue
+        table.setdefault(last, []).append(eid)
+    return {word: tuple(eids) for word, eids in table.items()}
+
+
+def _written_surname(m: _Matcher, mention_text: str, eid: str) -> str | None:
+    """The last word of a person's name as a full mention writes it ("Giang" in "Phan Văn
+    Giang", "Austin" in "Lloyd J. Austin III"); None for a one-word mention ("Hegseth")."""
+    key = (mention_text, eid)
+    if key in m.written:
+        return m.written[key]
+    found = None
+    words = mention_text.split()
+    if len(words) >= 2:
+        for word in reversed(words):
+            word = word.strip(".,;:()\"'’")
+            if eid in m.by_surname.get(fold(word), ()):
+                found = word
+                break
+    if len(m.written) < 10_000:
+        m.written[key] = found
+    return found
+
+
+def _surname_mentions(text: str, folded: str, mentions: list[Mention], urls: list) -> list[Mention]:
+    """Bare last names of people the text has named in full before them."""
+    m = _matcher()
+    if m.surnames is None:
+        return []
+    full: list[tuple[int, str, str]] = []  # (end, entity id, the last word as written there)
+    for mention in mentions:
+        if mention.type == "person":
+            word = _written_surname(m, mention.text, mention.entity)
+            if word is not None:
+                full.append((mention.end, mention.entity, word))
+    if not full:
+        return []
+    starts = [mention.start for mention in mentions]
+    found: list[Mention] = []
+    for hit in m.surnames.finditer(folded, full[0][0]):
+        start, end = hit.span()
+        if start and (folded[start - 1].isalnum() or folded[start - 1] in "_-"):
+            continue  # inside a word: "L3Harris", "Ha-Giang"
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and mentions[i].end > start:
+            continue  # inside a longer known name
+        if i + 1 < len(mentions) and mentions[i + 1].start < end:
+            continue
+        if any(a <= start < b for a, b in urls):
+            continue
+        prev = _PREV_WORD.search(folded, max(0, start - 40), start)
+        if prev is not None:
+            word = prev.group(1)
+            if word[0].isupper() and not word.endswith(".") and word.lower() not in _NAME_LEADERS:
+                continue  # "Ha Giang", "Hillary Clinton": part of another name
+            if len(word) == 2 and word.endswith(".") and word[0].isupper():
+                continue  # an initial: "J. Austin" is someone else's full name
+        if _NEXT_CAPITAL.match(folded, end):
+            continue  # "Lam Dong", "Giang Province"
+        written = text[start:end]
+        eids = m.by_surname[hit.group()]
+        person = next((eid for stop, eid, word in reversed(full)
+                       if stop <= start and eid in eids and word == written), None)
+        if person is None:
+            continue
+        record = _records()[person]
+        found.append(Mention(start, end, written, person, record["name"], "person", record["country"]))
+    return found
 
 
 # --- finding mentions -------------------------------------------------------------------
@@ -295,7 +478,7 @@ def _as_place(text: str, start: int, end: int) -> bool:
 def find_mentions(text: str) -> list[Mention]:
     """Entity mentions in ``text``: sorted, non-overlapping, the longest match winning."""
     m = _matcher()
-    folded = fold(text)
+    folded = spelling(fold(text))
     lowered = _lower(folded)
     candidates: list[tuple[int, int, str]] = []
     for pattern, haystack, table in ((m.sensitive, folded, m.by_sensitive),
@@ -327,6 +510,9 @@ def find_mentions(text: str) -> list[Mention]:
         mentions.append(Mention(start, end, text[start:end], record["id"], record["name"], record["type"],
                                 record["country"]))
         last_end = end
+    surnames = _surname_mentions(text, folded, mentions, urls)
+    if surnames:
+        mentions = sorted(mentions + surnames, key=lambda mention: mention.start)
     return _join_equipment(text, mentions)
 
 
