@@ -1137,7 +1137,7 @@ def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
             if unit == "month" and mo is None and kind != "shift" or (kind == "shift" and n == 0 and
                                                                         unit == "month" and mo is None):
                 continue  # "the following month", "that month" after a bare year: unknown month
-            if unit == "day" and d is None:
+            if unit == "day" and d is None and c.extra.get("para"):
                 continue  # "the same day", "the next day" after a month or a year: unknown day
             if unit in ("year", "decade"):
                 y, mo, d = y + n * (10 if unit == "decade" else 1), None, None

@@ -17,14 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-try:
-    from .measures import fallback_key, measure_of
-except ModuleNotFoundError:  # TEMPORARY until bilat/resolve/measures.py lands
-    def measure_of(figure):
-        return None
-
-    def fallback_key(figure):
-        return f"{figure.get('unit')}|{figure.get('counted')}|{fold(figure.get('measure'))}|{figure.get('change')}"
+from .measures import fallback_key, measure_of
 
 VALUE_TOLERANCE = 0.005
 # Words that name an instrument's type or parties, not its topic.
@@ -66,20 +59,21 @@ def _significant(value: float) -> str:
     return f"{float(value):.1e}"
 
 
-def series_key(figure: dict) -> tuple[str, str]:
+def series_key(figure: dict, context: str | None = None) -> tuple[str, str]:
     """The measure a figure belongs to: (key, label). A catalogue measure when
-    one matches (bilat/data/measures.yaml), else a conservative fallback."""
-    measure = measure_of(figure)
+    one matches (bilat/data/measures.yaml; ``context`` is the document text
+    before the quote, for "this project"), else a conservative fallback."""
+    measure = measure_of(figure, context)
     if measure is not None:
         return f"measure:{measure.id}", measure.label
     key = fallback_key(figure)
     return f"auto:{key}", figure.get("measure") or key
 
 
-def key_of(fact: dict) -> Key:
+def key_of(fact: dict, context: str | None = None) -> Key:
     kind = fact["kind"]
     if kind == "figure":
-        series, label = series_key(fact)
+        series, label = series_key(fact, context)
         return Key(
             f"figure|{series}|{fact.get('unit')}|{fact.get('change')}|{_year(fact.get('as_of'))}|"
             f"{_significant(fact.get('value') or 0)}",

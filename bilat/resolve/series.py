@@ -27,7 +27,7 @@ class Point:
     change: str
     sources: int
     reports: list[dict]
-    status: str = "undated"  # current | superseded | undated | increment
+    status: str = "undated"  # current | superseded | increment | undated[, consistent|, inconsistent]
 
     @property
     def low(self) -> float:
@@ -114,7 +114,15 @@ def build_series(merged_figures: list[dict]) -> list[Series]:
             newest = max((p for p in dated if _sortable(p.as_of) == latest),
                          key=lambda p: (p.sources, max(r.get("start") or 0 for r in p.reports), p.value))
             newest.status = "current"
+            for p in levels:  # an undated value can still be read against the current one
+                if not p.as_of:
+                    p.status = "undated, consistent" if overlaps(p, newest) else "undated, inconsistent"
     return sorted(grouped.values(), key=lambda s: (-sum(p.sources for p in s.points), s.label))
+
+
+def overlaps(a: Point, b: Point) -> bool:
+    """Whether both values can be true at once ("over 990" and 994 can)."""
+    return not (a.high < b.low or b.high < a.low)
 
 
 def same_period(a: str | None, b: str | None) -> bool:
@@ -132,7 +140,7 @@ def find_conflicts(series_list: list[Series]) -> list[Conflict]:
         for a, b in combinations(levels, 2):
             if not same_period(a.as_of, b.as_of) or _documents(a) & _documents(b) and not _documents(a) ^ _documents(b):
                 continue  # a source does not disagree with itself: a table or a "from ... to ..." change
-            if a.high < b.low or b.high < a.low:
+            if not overlaps(a, b):
                 found.append(Conflict(series, a, b, (
                     f"{_describe(a)} and {_describe(b)} for the same period cannot both be true")))
     return found

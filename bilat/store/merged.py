@@ -16,6 +16,7 @@ from sqlalchemy import and_, delete, exists, select
 from sqlalchemy.engine import Connection
 
 from bilat.resolve import merge
+from bilat.resolve.measures import preceding_text
 
 from .schema import appearances, documents, evidence, fact_merges, facts, merged_facts
 
@@ -25,11 +26,13 @@ def _now() -> str:
 
 
 def link_reports(conn: Connection, rows: list[dict]) -> None:
-    """Join each new report (a ``facts`` row with its decoded ``fields``) to a merged fact."""
+    """Join each new report to a merged fact. A row has the report's ``id``,
+    ``kind``, ``fields``, ``quote`` and ``context`` (the text before the quote)."""
     created: dict[str, list[dict]] = defaultdict(list)  # key -> merged facts made in this call
     for row in rows:
-        report = {"kind": row["kind"], **row["fields"], "_quote": row.get("quote", "")}
-        key = merge.key_of(report)
+        report = {"kind": row["kind"], **row["fields"], "quote": row.get("quote", ""), "_quote": row.get("quote", "")}
+        context = row.get("context")
+        key = merge.key_of(report, context)
         candidates = [dict(r) for r in conn.execute(
             select(merged_facts.c.id, merged_facts.c.data).where(merged_facts.c.key == key.value)
             .order_by(merged_facts.c.created_at, merged_facts.c.id)).mappings()]
@@ -42,7 +45,8 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
                 break
         if target is None:
             target = hashlib.sha256(f"{key.value}|{row['id']}".encode()).hexdigest()
-            series, series_label = merge.series_key(report) if report["kind"] == "figure" else (None, None)
+            series, series_label = (merge.series_key(report, context) if report["kind"] == "figure"
+                                    else (None, None))
             data = json.dumps({**row["fields"], "_quote": row.get("quote", "")}, ensure_ascii=False)
             conn.execute(merged_facts.insert().values(
                 id=target, kind=report["kind"], key=key.value, label=key.description,
@@ -66,8 +70,11 @@ def unlink_document(conn: Connection, document_id: int) -> None:
 
 def relink_all(conn: Connection) -> None:
     """Link every stored report (used when the merged tables are created)."""
-    rows = [{"id": r.id, "kind": r.kind, "fields": json.loads(r.data), "quote": r.quote}
-            for r in conn.execute(select(facts.c.id, facts.c.kind, facts.c.data, evidence.c.quote)
+    texts = dict(conn.execute(select(documents.c.id, documents.c.text)).all())
+    rows = [{"id": r.id, "kind": r.kind, "fields": json.loads(r.data), "quote": r.quote,
+             "context": preceding_text(texts.get(r.document_id, ""), r.start)}
+            for r in conn.execute(select(facts.c.id, facts.c.kind, facts.c.data, facts.c.document_id,
+                                         evidence.c.quote, evidence.c.start)
                                   .join(evidence, evidence.c.fact_id == facts.c.id).order_by(facts.c.document_id))]
     link_reports(conn, rows)
 

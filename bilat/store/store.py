@@ -22,6 +22,7 @@ from bilat.errors import NotFound, StoreError
 from bilat.extract import Fact
 from bilat.nlp import Sentence
 from bilat.resolve import near_duplicates
+from bilat.resolve.measures import preceding_text
 
 from . import knowledge, merged, schema, search
 from .schema import appearances, documents, entities, evidence, facts, mentions, sentences, sketches
@@ -214,7 +215,7 @@ class Store:
             ])
         if doc_sketch.hashes:
             conn.execute(sketches.insert(), [{"document_id": doc_id, "hash": h} for h in doc_sketch.hashes])
-        self._write_facts(conn, doc_id, doc.content_hash, found)
+        self._write_facts(conn, doc_id, doc.content_hash, found, doc.text)
         self._write_mentions(conn, doc_id, found_mentions, sents)
         search.index_document(conn, doc_id, doc.title, doc.text)
         return doc_id
@@ -223,14 +224,16 @@ class Store:
         """Atomically replace every fact (and, if given, every entity mention)
         of one document: what re-extraction does."""
         with self.engine.begin() as conn:
-            doc_hash = conn.execute(select(documents.c.hash).where(documents.c.id == document_id)).scalar()
-            if doc_hash is None:
+            row = conn.execute(select(documents.c.hash, documents.c.text)
+                               .where(documents.c.id == document_id)).first()
+            if row is None:
                 raise NotFound(f"no document with id {document_id}")
+            doc_hash, text = row
             merged.unlink_document(conn, document_id)
             old = select(facts.c.id).where(facts.c.document_id == document_id)
             conn.execute(evidence.delete().where(evidence.c.fact_id.in_(old)))
             conn.execute(facts.delete().where(facts.c.document_id == document_id))
-            written = self._write_facts(conn, document_id, doc_hash, found)
+            written = self._write_facts(conn, document_id, doc_hash, found, text)
             if found_mentions is not None:
                 conn.execute(mentions.delete().where(mentions.c.document_id == document_id))
                 sents = conn.execute(select(sentences.c.idx, sentences.c.start, sentences.c.end)
@@ -258,7 +261,7 @@ class Store:
                          "start": m.start, "end": m.end, "text": m.text})
         conn.execute(mentions.insert(), rows)
 
-    def _write_facts(self, conn, doc_id: int, doc_hash: str, found: list[Fact]) -> int:
+    def _write_facts(self, conn, doc_id: int, doc_hash: str, found: list[Fact], text: str) -> int:
         rows, proofs, seen, kept = [], [], set(), []
         for fact in found:
             fid = fact.fact_id(doc_hash)
@@ -277,8 +280,9 @@ class Store:
         if rows:
             conn.execute(facts.insert(), rows)
             conn.execute(evidence.insert(), proofs)
-            merged.link_reports(conn, [{"id": r["id"], "kind": r["kind"], "fields": f.fields,
-                                        "quote": f.evidence.quote} for r, f in zip(rows, kept)])
+            merged.link_reports(conn, [
+                {"id": r["id"], "kind": r["kind"], "fields": f.fields, "quote": f.evidence.quote,
+                 "context": preceding_text(text, f.evidence.start)} for r, f in zip(rows, kept)])
         return len(rows)
 
     # -- reading -----------------------------------------------------------
