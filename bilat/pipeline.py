@@ -146,13 +146,14 @@ def warm_up() -> None:
     all_mentions(annotated, facts)
 
 
+# Each worker process opens the database once, for the "already stored?" lookups.
+_worker_db: str | None = None
 _worker_store: Store | None = None
 
 
 def _worker_init(db: str, parent_pid: int) -> None:
-    global _worker_store
-    _worker_store = None
-    os.environ["BILAT_WORKER"] = db
+    global _worker_db, _worker_store
+    _worker_db, _worker_store = db, None
 
     def watch_parent() -> None:  # a killed ingest must not leave workers behind
         while True:
@@ -166,7 +167,7 @@ def _worker_init(db: str, parent_pid: int) -> None:
 def _worker_prepare(target: str, options: docs.ReadOptions):
     global _worker_store
     if _worker_store is None:
-        _worker_store = open_store(os.environ["BILAT_WORKER"])
+        _worker_store = open_store(_worker_db)
     return prepare(target, _worker_store, options)
 
 
