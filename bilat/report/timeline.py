@@ -9,7 +9,6 @@ shared with the brief (:mod:`bilat.report.brief`).
 """
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import html
 import json
@@ -172,7 +171,6 @@ AREA_NAMES = {
     "cybersecurity": "cybersecurity", "military_medicine": "military medicine", "dialogue": "dialogue",
     "multilateral": "multilateral cooperation", "general": "the relationship in general",
 }
-_TYPES: contextvars.ContextVar[dict] = contextvars.ContextVar("entity_types", default={})
 _THE = re.compile(r"^(?:United |U\.S\. |US |Department |Ministry |Communist |Vietnam People|Vietnam Coast|"
                   r"Defense POW|White House|Pentagon|Philippines)")
 
@@ -339,7 +337,7 @@ def event_clause(fields: dict, quote: str, types: dict[str, str]) -> str:
     people = [a for a in raw if types.get(a) == "person"]
     others = list(dict.fromkeys(a for a in raw if types.get(a) != "person"))
     where = f" in {loc}" if loc else ""
-    if is_thin(fields):
+    if is_thin(fields, types):
         return f"In {loc}: “{excerpt(quote)}”" if loc else f"“{excerpt(quote)}”"
     if kind == "talks":
         return f"{cap(actors) or 'The two sides'} held talks{where}"
@@ -360,7 +358,7 @@ def event_clause(fields: dict, quote: str, types: dict[str, str]) -> str:
     return f"{cap(join_names([with_article(a) for a in others]))} upgraded their relations"
 
 
-def is_thin(fields: dict) -> bool:
+def is_thin(fields: dict, types: dict[str, str]) -> bool:
     """Whether an event is better given by its quote than by a template."""
     kind = fields.get("type") or "other"
     if kind in THIN_EVENTS or kind not in _KNOWN_EVENTS:
@@ -368,29 +366,25 @@ def is_thin(fields: dict) -> bool:
     if (fields.get("modality") or "occurred") != "occurred":
         return True
     raw = fields.get("actors") or []
-    if len(set(_countries(raw, _TYPES.get()))) > 2:
+    if len(set(_countries(raw, types))) > 2:
         return True
     if kind == "relationship_upgrade":
-        others = {a for a in raw if _TYPES.get().get(a) != "person"}
+        others = {a for a in raw if types.get(a) != "person"}
         return len(others) != 2
     return False
 
 
 def event_sentence(fields: dict, quote: str, types: dict[str, str], date: str | None) -> str:
-    token = _TYPES.set(types)
-    try:
-        modality = fields.get("modality") or "occurred"
-        if modality == "planned":
-            return f"Planned for {long_date(date) if date else 'a date not given'}: “{excerpt(quote)}”"
-        if modality == "reported":
-            return f"Reported, not confirmed ({long_date(date) if date else 'undated'}): “{excerpt(quote)}”"
-        if is_thin(fields):
-            loc = fields.get("location")
-            return f"{when(date)}{', in ' + loc if loc else ''}: “{excerpt(quote)}”"
-        clause = event_clause(fields, quote, types)
-        return f"{when(date)}, {clause[:1].lower() + clause[1:] if _lower_ok(clause) else clause}"
-    finally:
-        _TYPES.reset(token)
+    modality = fields.get("modality") or "occurred"
+    if modality == "planned":
+        return f"Planned for {long_date(date) if date else 'a date not given'}: “{excerpt(quote)}”"
+    if modality == "reported":
+        return f"Reported, not confirmed ({long_date(date) if date else 'undated'}): “{excerpt(quote)}”"
+    if is_thin(fields, types):
+        loc = fields.get("location")
+        return f"{when(date)}{', in ' + loc if loc else ''}: “{excerpt(quote)}”"
+    clause = event_clause(fields, quote, types)
+    return f"{when(date)}, {clause[:1].lower() + clause[1:] if _lower_ok(clause) else clause}"
 
 
 def _lower_ok(clause: str) -> bool:
@@ -412,11 +406,7 @@ def clause_for(fact: dict, types: dict[str, str]) -> str:
     if fact["kind"] == "transfer":
         return transfer_clause(fact["fields"])
     if fact["kind"] == "event":
-        token = _TYPES.set(types)
-        try:
-            return event_clause(fact["fields"], quote, types)
-        finally:
-            _TYPES.reset(token)
+        return event_clause(fact["fields"], quote, types)
     return fact["label"]
 
 
@@ -501,7 +491,23 @@ def entries_for(facts: list[dict], library: Library) -> list[Entry]:
                              fact_id=f["id"]))
     order = {"agreement": 0, "transfer": 1, "event": 2}
     entries.sort(key=lambda e: (e.date, order.get(e.kind, 3), e.text))
-    return entries
+    return _without_echoes(entries)
+
+
+def _without_echoes(entries: list[Entry]) -> list[Entry]:
+    """Drop an entry that only quotes what another entry of the same date states
+    from the same sentences (a visit and the upgrade "established during" it)."""
+    def quoted(e: Entry) -> bool:
+        return "“" in e.text and e.kind == "event"
+
+    keep = []
+    for e in entries:
+        keys = {c.key for c in e.citations}
+        if quoted(e) and any(o is not e and o.date == e.date and not quoted(o) and keys <= {c.key for c in o.citations}
+                             for o in entries):
+            continue
+        keep.append(e)
+    return keep
 
 
 def build_timeline(store, area: str | None = None, since=None) -> list[Entry]:
@@ -514,6 +520,8 @@ def build_timeline(store, area: str | None = None, since=None) -> list[Entry]:
 
 
 # -- rendering ---------------------------------------------------------------------------
+
+TIMELINE_TITLE = "Timeline of Vietnam–United States defense cooperation"
 
 
 def number_citations(entries: list[Entry]) -> tuple[list[list[int]], list[Source]]:
@@ -533,24 +541,40 @@ def number_citations(entries: list[Entry]) -> tuple[list[list[int]], list[Source
 
 
 def _scope(area: str | None, since: str | None) -> str:
-    bits = [f"area: {AREA_NAMES.get(area, area)}" if area else "all areas"]
+    bits = [f"Area: {AREA_NAMES.get(area, area)}" if area else "All areas of cooperation"]
     if since:
         bits.append(f"since {long_date(since)}")
     return ", ".join(bits)
+
+
+_DATE_OPENING = re.compile(r"^(?:On|In) [^,:“]+(?:, |: )")
+
+
+def without_date(entry: Entry) -> str:
+    """The entry's text without its opening date phrase, for layouts that show the date apart."""
+    if entry.text.startswith(("Planned", "Reported")):
+        return entry.text
+    return cap(_DATE_OPENING.sub("", entry.text, count=1))
+
+
+def status_note(entry: Entry) -> str:
+    """"committed", "planned"... when the entry is not a settled fact ("" when it is)."""
+    return "" if entry.status in ("occurred", "agreed", "delivered") else entry.status.replace("_", " ")
 
 
 def to_markdown(entries: list[Entry], area: str | None = None, since: str | None = None) -> str:
     from .brief import md_escape, md_reference  # shared with the brief
 
     numbers, refs = number_citations(entries)
-    lines = [f"# Timeline of Vietnam–US defense cooperation", "", f"_{_scope(area, since)}; "
-             f"{len(entries)} entries, oldest first_", ""]
+    lines = [TIMELINE_TITLE.join(("# ", "")), "", f"_{_scope(area, since)} · {len(entries)} entries, oldest first_", ""]
     for e, nums in zip(entries, numbers):
-        lines.append(f"- **{short_date(e.date)}** · {e.kind}{'' if e.status in ('occurred', 'agreed', 'delivered') else ' (' + e.status.replace('_', ' ') + ')'}"
-                     f" — {md_escape(e.text)} [{', '.join(map(str, nums))}].")
+        note = f" ({status_note(e)})" if status_note(e) else ""
+        lines.append(f"- **{short_date(e.date)}** · {e.kind}{note} — {md_escape(without_date(e))} "
+                     f"[{', '.join(map(str, nums))}].")
     lines += ["", "## References", ""]
-    lines += [md_reference(i, s) for i, s in enumerate(refs, 1)]
-    return "\n".join(lines) + "\n"
+    for i, source in enumerate(refs, 1):
+        lines += [md_reference(i, source), ""]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def to_json(entries: list[Entry]) -> str:
@@ -558,20 +582,20 @@ def to_json(entries: list[Entry]) -> str:
 
 
 def to_html(entries: list[Entry], area: str | None = None, since: str | None = None) -> str:
+    """One self-contained HTML page (inline CSS, nothing loaded from elsewhere)."""
     from .brief import cite_html, html_page, reference_html
 
     numbers, refs = number_citations(entries)
     esc = html.escape
     rows = []
     for e, nums in zip(entries, numbers):
-        status = "" if e.status in ("occurred", "agreed", "delivered") else \
-            f' <span class="tag">{esc(e.status.replace("_", " "))}</span>'
+        note = f'<span class="tag">{esc(status_note(e))}</span>' if status_note(e) else ""
         rows.append(f'<li><span class="when">{esc(short_date(e.date))}</span><span class="what">'
-                    f'<span class="kind">{esc(e.kind)}</span>{status} {esc(e.text)}{cite_html(nums)}.</span></li>')
-    body = (f'<header class="titleblock"><p class="kicker">bilat · timeline</p>'
-            f'<h1>Timeline of Vietnam–US defense cooperation</h1>'
+                    f'<span class="kind">{esc(e.kind)}</span>{note}{esc(without_date(e))}{cite_html(nums)}.'
+                    f"</span></li>")
+    body = (f'<header class="titleblock"><p class="kicker">bilat · timeline</p><h1>{esc(TIMELINE_TITLE)}</h1>'
             f'<p class="scope">{esc(_scope(area, since))} · {len(entries)} entries, oldest first</p></header>'
             f'<section><ol class="timeline">{"".join(rows)}</ol></section>'
             f'<section class="refs"><h2>References</h2><ol>'
             f'{"".join(reference_html(i, s) for i, s in enumerate(refs, 1))}</ol></section>')
-    return html_page("Timeline of Vietnam–US defense cooperation", body)
+    return html_page(TIMELINE_TITLE, body)

@@ -49,8 +49,10 @@ def fold(text: str | None) -> str:
     escapes dropped and whitespace collapsed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", str(text).translate(_SPECIAL))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = str(text).translate(_SPECIAL)
+    if not text.isascii():  # most English text is: skip the per-character pass
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("\\", "")
     return " ".join(text.lower().split())
 
@@ -236,18 +238,20 @@ def _unit_key(unit) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]”’]*\s+|\n+")
 
 
+@lru_cache(maxsize=512)  # reports of one sentence share their context
 def _sentences(text: str) -> list[str]:
     return [fold(s) for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
-def _value_patterns(value) -> list[re.Pattern]:
+@lru_cache(maxsize=2048)
+def _value_patterns(value) -> tuple[re.Pattern, ...]:
     """Ways an amount of money may be written ("130 million", "130,000,000")."""
     try:
         v = float(value)
     except (TypeError, ValueError):
-        return []
+        return ()
     if v < 1000:
-        return []
+        return ()
     patterns = []
     for scale, words in ((1e9, r"(?:billion|bn|bln|b)"), (1e6, r"(?:million|mln|mn|m)")):
         if v >= scale:
@@ -256,7 +260,7 @@ def _value_patterns(value) -> list[re.Pattern]:
     if v == int(v):
         for digits in (f"{int(v):,}", str(int(v))):
             patterns.append(rf"(?<![\d.,]){digits}(?![\d]|,\d|\.\d)")
-    return [re.compile(p) for p in patterns]
+    return tuple(re.compile(p) for p in patterns)
 
 
 class _View:

@@ -70,10 +70,24 @@ def series_key(figure: dict, context: str | None = None) -> tuple[str, str]:
     return f"auto:{key}", figure.get("measure") or key
 
 
-def key_of(fact: dict, context: str | None = None) -> Key:
+def report_of(kind: str, fields: dict, quote: str) -> dict:
+    """The flat record merging reads: the kind, its fields and the quote."""
+    return {"kind": kind, **fields, "quote": quote, "_quote": quote}
+
+
+def keys_for(kind: str, fields: dict, quote: str, context: str | None) -> tuple[Key, tuple]:
+    """A report's merge key and (for figures) its series, computed once — in a
+    worker process during ingest, so the single writer only looks them up."""
+    report = report_of(kind, fields, quote)
+    series = series_key(report, context) if kind == "figure" else (None, None)
+    return key_of(report, series=series if kind == "figure" else None), series
+
+
+def key_of(fact: dict, context: str | None = None, series: tuple[str, str] | None = None) -> Key:
+    """The key a report is indexed under (``series``: its series_key, when already known)."""
     kind = fact["kind"]
     if kind == "figure":
-        series, label = series_key(fact, context)
+        series, label = series or series_key(fact, context)
         return Key(
             f"figure|{series}|{fact.get('unit')}|{fact.get('change')}|{_year(fact.get('as_of'))}|"
             f"{_significant(fact.get('value') or 0)}",

@@ -27,33 +27,47 @@ def _now() -> str:
 
 def link_reports(conn: Connection, rows: list[dict]) -> None:
     """Join each new report to a merged fact. A row has the report's ``id``,
-    ``kind``, ``fields``, ``quote`` and ``context`` (the text before the quote)."""
-    created: dict[str, list[dict]] = defaultdict(list)  # key -> merged facts made in this call
+    ``kind``, ``fields``, ``quote`` and either ``keys`` (from merge.keys_for)
+    or ``context`` (the text before the quote) to compute them.
+
+    One query fetches the candidates for all of a document's keys and the
+    links are written in two batched inserts, so adding a document costs a
+    few statements whatever the size of the store.
+    """
+    keyed = []
     for row in rows:
-        report = {"kind": row["kind"], **row["fields"], "quote": row.get("quote", ""), "_quote": row.get("quote", "")}
-        context = row.get("context")
-        key = merge.key_of(report, context)
-        candidates = [dict(r) for r in conn.execute(
-            select(merged_facts.c.id, merged_facts.c.data).where(merged_facts.c.key == key.value)
-            .order_by(merged_facts.c.created_at, merged_facts.c.id)).mappings()]
-        candidates += created[key.value]
+        report = merge.report_of(row["kind"], row["fields"], row.get("quote", ""))
+        key, series = row.get("keys") or merge.keys_for(row["kind"], row["fields"], row.get("quote", ""),
+                                                         row.get("context"))
+        keyed.append((row, report, key, series))
+    candidates: dict[str, list[dict]] = defaultdict(list)
+    wanted = sorted({key.value for _, _, key, _ in keyed})
+    for chunk in (wanted[i:i + 500] for i in range(0, len(wanted), 500)):
+        for r in conn.execute(select(merged_facts.c.id, merged_facts.c.key, merged_facts.c.data)
+                              .where(merged_facts.c.key.in_(chunk))
+                              .order_by(merged_facts.c.created_at, merged_facts.c.id)).mappings():
+            candidates[r["key"]].append({"id": r["id"], "fields": json.loads(r["data"])})
+    new_facts, links = [], []
+    for row, report, key, (series, series_label) in keyed:
         target, reason = None, None
-        for candidate in candidates:
-            ok, why = merge.compatible({"kind": report["kind"], **json.loads(candidate["data"])}, report)
+        for candidate in candidates[key.value]:
+            ok, why = merge.compatible({"kind": report["kind"], **candidate["fields"]}, report)
             if ok:
                 target, reason = candidate["id"], why
                 break
         if target is None:
             target = hashlib.sha256(f"{key.value}|{row['id']}".encode()).hexdigest()
-            series, series_label = (merge.series_key(report, context) if report["kind"] == "figure"
-                                    else (None, None))
-            data = json.dumps({**row["fields"], "_quote": row.get("quote", "")}, ensure_ascii=False)
-            conn.execute(merged_facts.insert().values(
-                id=target, kind=report["kind"], key=key.value, label=key.description,
-                series=series, series_label=series_label, data=data, created_at=_now()))
-            created[key.value].append({"id": target, "data": data})
+            fields = {**row["fields"], "_quote": row.get("quote", "")}
+            new_facts.append({"id": target, "kind": report["kind"], "key": key.value, "label": key.description,
+                              "series": series, "series_label": series_label,
+                              "data": json.dumps(fields, ensure_ascii=False), "created_at": _now()})
+            candidates[key.value].append({"id": target, "fields": fields})
             reason = "first report of this fact"
-        conn.execute(fact_merges.insert().values(fact_id=row["id"], merged_id=target, reason=reason))
+        links.append({"fact_id": row["id"], "merged_id": target, "reason": reason})
+    if new_facts:
+        conn.execute(merged_facts.insert(), new_facts)
+    if links:
+        conn.execute(fact_merges.insert(), links)
 
 
 def unlink_document(conn: Connection, document_id: int) -> None:

@@ -282,7 +282,8 @@ class Store:
             conn.execute(evidence.insert(), proofs)
             merged.link_reports(conn, [
                 {"id": r["id"], "kind": r["kind"], "fields": f.fields, "quote": f.evidence.quote,
-                 "context": preceding_text(text, f.evidence.start)} for r, f in zip(rows, kept)])
+                 "keys": f.extra.get("merge_keys"), "context": preceding_text(text, f.evidence.start)}
+                for r, f in zip(rows, kept)])
         return len(rows)
 
     # -- reading -----------------------------------------------------------

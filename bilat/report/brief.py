@@ -1,0 +1,1238 @@
+"""The brief: what the store knows, as a short paper in which every sentence cites.
+
+``build_brief`` reads merged facts, figure series, conflicts and source
+profiles from the store and fills sentence templates with their fields, so the
+same store always gives the same brief (no language model). It has five parts:
+
+- **What's happened**: the latest developments (events, agreements, transfers,
+  new figures of the last twelve months before the newest source), newest first;
+- **Key figures**: per tracked measure, the current value, its date, earlier
+  values and how many documents give it;
+- **How we got here**: the dated agreements, transfers and events before that,
+  oldest first, then the undated ones;
+- **What the sources say**: per document, its angle, what only it reports,
+  where it disagrees with others and how specific it is;
+- **Unconfirmed and open**: reported talks and potential sales, planned and
+  reported events, conflicting and unmatched figures.
+
+Each sentence (or table row) cites numbered references; a reference is one
+document and the quote the statement rests on. ``to_markdown``, ``to_html``
+(one self-contained file: inline CSS, nothing loaded from elsewhere, every
+piece of document text escaped) and ``to_pdf`` (fpdf2) render a brief.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bilat.extract import AREAS
+from bilat.resolve import profiles as profiling
+from bilat.resolve.series import EXACT_TOLERANCE, Point, Series, build_series, find_conflicts, overlaps
+
+from .timeline import (
+    AREA_NAMES,
+    Library,
+    Source,
+    cap,
+    check_area,
+    clause_for,
+    dated_by_source,
+    entries_for,
+    fact_date,
+    figure_value,
+    is_currency,
+    join_names,
+    long_date,
+    on_or_after,
+    parse_since,
+    plural,
+    quantity,
+    redundant_events,
+    sentence_for,
+    short_date,
+    transfer_clause,
+    when,
+    without_date,
+)
+
+TITLE = "Vietnam–United States Defense Cooperation"
+SECTIONS = (
+    ("happened", "What's happened"),
+    ("figures", "Key figures"),
+    ("history", "How we got here"),
+    ("sources", "What the sources say"),
+    ("open", "Unconfirmed and open"),
+)
+EMPTY = "Nothing in the store for this selection."
+METHOD = ("Generated from the bilat store without a language model; every statement cites the document and the "
+          "quote it rests on.")
+RECENT_DAYS = 365
+KIND_ORDER = {"event": 0, "agreement": 1, "transfer": 2, "figure": 3}
+EVENT_ORDER = ("visit", "talks", "agreement_signing", "relationship_upgrade", "delivery", "exercise", "port_call",
+               "expo", "announcement", "cancellation", "other")
+
+# -- the data structure ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A numbered reference: one document and the quote a statement rests on."""
+
+    number: int
+    document_id: int
+    name: str
+    location: str
+    publisher: str | None
+    title: str | None
+    published: str | None
+    quote: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict:
+        return {"number": self.number, "doc": self.name, "location": self.location, "publisher": self.publisher,
+                "title": self.title, "published": self.published, "quote": self.quote,
+                "start": self.start, "end": self.end}
+
+
+@dataclass
+class Part:
+    """A stretch of text followed by its citations."""
+
+    text: str
+    citations: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """One sentence (or one table cell), made of parts that each may cite.
+    ``lead`` is a short label shown before it (a date in the history)."""
+
+    parts: list[Part]
+    lead: str | None = None
+    end: str = "."
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.parts)
+
+    @property
+    def citations(self) -> list[int]:
+        return sorted({n for p in self.parts for n in p.citations})
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Item]]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+    table: Table | None = None
+    notes: list[Item] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
+    meta: str | None = None  # a sub-heading's second line (source subsections)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.items or (self.table and self.table.rows) or self.notes or self.subsections)
+
+
+@dataclass
+class Brief:
+    title: str
+    area: str | None
+    since: str | None
+    as_of: str | None          # the newest publication date among the sources
+    recent_from: str | None    # "What's happened" starts here
+    documents: int
+    first_published: str | None
+    last_published: str | None
+    sections: list[Section]
+    references: list[Reference]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def all_items(self):
+        """Every (section key, item) pair, table cells and notes included."""
+        for s in self.sections:
+            yield from _items(s, s.key)
+
+    @property
+    def scope(self) -> str:
+        bits = [f"Area: {AREA_NAMES.get(self.area, self.area)}" if self.area else "All areas of cooperation"]
+        if self.since:
+            bits.append(f"since {long_date(self.since)}")
+        return ", ".join(bits)
+
+    @property
+    def coverage(self) -> str:
+        span = ""
+        if self.first_published and self.last_published:
+            span = f", published {long_date(self.first_published)} to {long_date(self.last_published)}"
+        return f"{self.documents} source document{'s' if self.documents != 1 else ''}{span}"
+
+
+def _items(section: Section, key: str):
+    for item in section.items:
+        yield key, item
+    if section.table:
+        for row in section.table.rows:
+            for cell in row:
+                yield key, cell
+    for item in section.notes:
+        yield key, item
+    for sub in section.subsections:
+        yield from _items(sub, key)
+
+
+class Citer:
+    """Numbers references in order of first citation."""
+
+    def __init__(self):
+        self.numbers: dict[tuple, int] = {}
+        self.references: list[Reference] = []
+
+    def __call__(self, sources) -> list[int]:
+        out = []
+        for s in sources:
+            if s.key not in self.numbers:
+                self.numbers[s.key] = len(self.references) + 1
+                self.references.append(Reference(
+                    len(self.references) + 1, s.document_id, s.name, s.location, s.publisher, s.title,
+                    s.published, s.quote, s.start, s.end))
+            out.append(self.numbers[s.key])
+        return sorted(set(out))
+
+
+def _item(text: str, cites: list[int], lead: str | None = None) -> Item:
+    return Item([Part(text, cites)], lead=lead)
+
+
+# -- building ----------------------------------------------------------------------------
+
+
+def _minus_days(date: str, days: int) -> str:
+    parts = [int(x) for x in date.split("-")[:3]]
+    while len(parts) < 3:
+        parts.append(12 if len(parts) == 1 else 28)
+    return (dt.date(*parts) - dt.timedelta(days=days)).isoformat()
+
+
+@dataclass
+class _Row:
+    """A series as the brief shows it."""
+
+    series: Series
+    shown: Point                 # the current value, else the latest change
+    backing: list[Point]         # undated points that agree with it
+    matches: list[tuple[dict, Point]]  # same amount under another (untracked) description
+    earlier: list[Point]         # other values, newest first
+    areas: set[str]
+
+    @property
+    def date(self) -> str | None:
+        return self.shown.as_of
+
+
+class _Builder:
+    def __init__(self, store, area, since, title):
+        check_area(area)
+        self.store = store
+        self.area = area
+        self.since = parse_since(since)
+        self.title = title or TITLE
+        self.lib = Library(store)
+        self.types = self.lib.entity_types
+        self.cite = Citer()
+        everything = store.merged_facts()
+        self.by_id = {m["id"]: m for m in everything}
+        in_area = [m for m in everything if area is None or m["area"] == area]
+        self.facts = [m for m in in_area if on_or_after(dated_by_source(m), self.since)]
+        published = sorted(d["published"] for d in self.lib.docs.values() if d.get("published"))
+        dates = sorted(str(fact_date(m)) for m in self.facts if fact_date(m))
+        self.as_of = published[-1] if published else (dates[-1] if dates else None)
+        recent = _minus_days(self.as_of, RECENT_DAYS) if self.as_of else None
+        self.recent_from = max(filter(None, [recent, self.since]), default=None)
+        self.first_published = published[0] if published else None
+        self.series = build_series([m for m in everything if m["kind"] == "figure"])
+        self.rows = self._rows()
+
+    # -- helpers
+    def sources(self, reports) -> list[Source]:
+        return self.lib.sources(reports)
+
+    def cites(self, *points_or_facts) -> list[int]:
+        reports = []
+        for x in points_or_facts:
+            reports += x.reports if isinstance(x, Point) else x["reports"]
+        return self.cite(self.sources(reports))
+
+    def recent(self, date) -> bool:
+        return bool(date) and on_or_after(str(date), self.recent_from)
+
+    def of_kind(self, kind: str) -> list[dict]:
+        return [m for m in self.facts if m["kind"] == kind]
+
+    # -- key figures: which series, and how
+    def _rows(self) -> list[_Row]:
+        auto_points = {}
+        for s in self.series:
+            if s.key.startswith("auto:"):
+                for p in s.points:
+                    auto_points[p.merged_id] = (s, p)
+        rows, absorbed = [], set()
+        for s in self.series:
+            if s.key.startswith("auto:"):
+                continue
+            row = self._row(s, auto_points)
+            if row:
+                rows.append(row)
+                absorbed |= {p.merged_id for _, p in row.matches}
+        for s in self.series:  # untracked measures: only when two documents give them
+            if s.key.startswith("auto:") and not any(p.merged_id in absorbed for p in s.points):
+                row = self._row(s, {})
+                if row and len(self._docs(row)) >= 2:
+                    rows.append(row)
+        # newest first; on one date, the best supported, then by area
+        rows.sort(key=lambda r: (-len(self._docs(r)), self._area_rank(r), r.series.label))
+        rows.sort(key=lambda r: r.date or "", reverse=True)
+        return rows
+
+    def _docs(self, row: _Row) -> set[int]:
+        pts = [row.shown, *row.backing, *(p for _, p in row.matches)]
+        return {r["document_id"] for p in pts for r in p.reports}
+
+    def _row(self, s: Series, auto_points: dict) -> _Row | None:
+        areas = {self.by_id[p.merged_id]["area"] for p in s.points if p.merged_id in self.by_id}
+        if self.area and self.area not in areas:
+            return None
+        points = [p for p in s.points if on_or_after(self._point_date(p), self.since)]
+        if not points:
+            return None
+        dated = [p for p in points if p.as_of]
+        shown = s.current if s.current in points else None
+        if shown is None and dated:
+            shown = dated[-1]
+        if shown is None:
+            shown = points[-1]
+        def agrees(p: Point) -> bool:  # an undated value that says the same
+            return p is not shown and not p.as_of and p.change == shown.change and (
+                abs(p.value - shown.value) <= EXACT_TOLERANCE * max(abs(shown.value), 1)
+                or (p.change != "increment" and overlaps(p, shown)))
+
+        backing = [p for p in points if agrees(p)]
+        earlier = [p for p in reversed(points) if p is not shown and p not in backing]
+        matches = []
+        if is_currency(s.unit) and shown.value >= 1e6:
+            for mid, (other, p) in sorted(auto_points.items()):
+                fact = self.by_id.get(mid)
+                if fact is None or other.unit != s.unit or len(other.points) != 1:
+                    continue
+                if abs(p.value - shown.value) > EXACT_TOLERANCE * shown.value:
+                    continue
+                if p.as_of and shown.as_of and p.as_of[:4] != shown.as_of[:4]:
+                    continue
+                if not (fact["area"] in areas or fact["area"] == "general" or "general" in areas):
+                    continue
+                if not on_or_after(self._point_date(p), self.since):
+                    continue
+                matches.append((fact, p))
+        return _Row(s, shown, backing, matches, earlier, areas)
+
+    def _point_date(self, p: Point) -> str | None:
+        if p.as_of:
+            return p.as_of
+        published = [r.get("published") for r in p.reports if r.get("published")]
+        return max(published) if published else None
+
+    # -- sections
+    def happened(self) -> Section:
+        found: list[tuple[str, tuple, Item]] = []
+        events = [m for m in self.of_kind("event") if (m["fields"].get("modality") or "occurred") == "occurred"]
+        drop = redundant_events(events, self.of_kind("agreement") + self.of_kind("transfer"))
+        candidates = [m for m in events if m["id"] not in drop] + self.of_kind("agreement") + [
+            m for m in self.of_kind("transfer") if m["fields"].get("status") in ("delivered", "committed", "declined")]
+        for m in candidates:
+            date = fact_date(m)
+            if self.recent(date):
+                found.append((str(date), self._weight(m), _item(sentence_for(m, self.types), self.cites(m))))
+        for row in self.rows:
+            if self.recent(row.date):
+                found.append((str(row.date), (KIND_ORDER["figure"], self._area_rank(row), -len(self._docs(row)),
+                                              row.series.label), self.figure_item(row)))
+        # newest first; on one date: events (visits and talks before the rest), agreements, transfers, figures
+        found.sort(key=lambda x: x[1])
+        found.sort(key=lambda x: x[0], reverse=True)
+        return Section("happened", "What's happened", items=[x[2] for x in found])
+
+    def _weight(self, m: dict) -> tuple:
+        f = m["fields"]
+        event = EVENT_ORDER.index(f.get("type")) if f.get("type") in EVENT_ORDER else len(EVENT_ORDER)
+        return (KIND_ORDER[m["kind"]], event, -m["sources"], m["label"])
+
+    def _area_rank(self, row: _Row) -> int:
+        fact = self.by_id.get(row.shown.merged_id)
+        areas = [fact["area"]] if fact and fact["area"] != "general" else []
+        areas += sorted(a for a in row.areas if a != "general")
+        return AREAS.index(areas[0]) if areas and areas[0] in AREAS else len(AREAS)
+
+    def figure_item(self, row: _Row) -> Item:
+        s, p = row.series, row.shown
+        value = figure_value(p.value, p.unit, p.qualifier)
+        date = f"as of {long_date(p.as_of)}" if p.as_of else "(undated)"
+        if p.change == "increment":
+            base = re.sub(r"\s*\((?:added|increase|increment)\)\s*$", "", s.label)
+            parts = [Part(f"{base} rose by an additional {value} {date}", self.cites(p, *row.backing))]
+        else:
+            parts = [Part(f"{s.label} stands at {value} {date}", self.cites(p, *row.backing))]
+            before = next((q for q in row.earlier if q.change == p.change and q.as_of
+                           and abs(q.value - p.value) > EXACT_TOLERANCE * max(p.value, 1)), None)
+            if before is not None:
+                direction = "up" if p.value > before.value else "down"
+                parts.append(Part(f", {direction} from {figure_value(before.value, before.unit, before.qualifier)}"
+                                  f" ({long_date(before.as_of)})", self.cites(before)))
+        for fact, q in row.matches:
+            parts.append(Part(f"; another source gives the same amount for “{_figure_label(fact)}”",
+                              self.cites(q)))
+        return Item(parts)
+
+    def figures(self) -> Section:
+        table = Table(["Measure", "Current value", "As of", "Previous values", "Sources"], [])
+        notes = []
+        for row in self.rows:
+            p = row.shown
+            value = Item([Part(figure_value(p.value, p.unit, p.qualifier, p.change),
+                               self.cites(p, *row.backing, *(q for _, q in row.matches)))], end="")
+            earlier = []
+            for q in row.earlier:
+                sep = "; " if earlier else ""
+                earlier.append(Part(f"{sep}{figure_value(q.value, q.unit, q.qualifier, q.change)} "
+                                    f"({short_date(q.as_of) if q.as_of else 'undated'})", self.cites(q)))
+            n = len(self._docs(row))
+            mark = "†" if row.matches else ""
+            table.rows.append([
+                Item([Part(row.series.label)], end=""), value,
+                Item([Part(short_date(p.as_of) if p.as_of else "undated")], end=""),
+                Item(earlier or [Part("—")], end=""),
+                Item([Part(f"{n}{mark}")], end=""),
+            ])
+            for fact, q in row.matches:
+                notes.append(Item([Part(f"† {row.series.label}: one source gives the same amount, "
+                                        f"{figure_value(q.value, q.unit, q.qualifier)}, as “{_figure_label(fact)}” "
+                                        f"without naming the measure; it is counted as a source", self.cites(q))]))
+        return Section("figures", "Key figures", table=table if table.rows else None, notes=notes)
+
+    def history(self) -> Section:
+        settled = [m for m in self.facts if m["kind"] in ("agreement", "transfer", "event") and not self._open(m)]
+        items = []
+        for e in entries_for(settled, self.lib):
+            if self.recent(e.date):
+                continue
+            items.append(Item([Part(without_date(e), self.cite(e.citations))], lead=short_date(e.date)))
+        undated = [m for m in settled if m["kind"] in ("agreement", "transfer") and not fact_date(m)]
+        undated.sort(key=lambda m: (KIND_ORDER[m["kind"]], -m["sources"], m["label"]))
+        for m in undated:
+            items.append(Item([Part(cap(clause_for(m, self.types)), self.cites(m))], lead="Undated"))
+        return Section("history", "How we got here", items=items)
+
+    def _open(self, m: dict) -> bool:
+        f = m["fields"]
+        if m["kind"] == "event":
+            return (f.get("modality") or "occurred") in ("planned", "reported")
+        if m["kind"] == "transfer":
+            return f.get("status") == "in_talks"
+        return False
+
+    def sources_section(self) -> Section:
+        docs = list(self.lib.docs.values())
+        profiles = profiling.document_profiles(docs, self.facts)
+        filtered = bool(self.area or self.since)
+        profiles = [p for p in profiles if p["facts"] or not filtered]
+        conflicts = find_conflicts(self.series)
+        facts_of: dict[int, list[dict]] = {}
+        for m in self.facts:
+            for doc_id in {r["document_id"] for r in m["reports"]}:
+                facts_of.setdefault(doc_id, []).append(m)
+        ranked = [p for p in profiles if p["facts"]]
+        subs = []
+        for p in profiles:
+            doc = self.lib.docs[p["document_id"]]
+            mine = facts_of.get(p["document_id"], [])
+            sub = Section(f"source-{p['document_id']}", _source_heading(doc), meta=_source_meta(doc))
+            sub.items += self._angle(p, mine)
+            if p["facts"]:
+                sub.items.append(self._specificity(p, ranked, conflicts))
+                sub.items += self._only_here(p)
+                sub.items += self._disagreements(p, conflicts)
+            subs.append(sub)
+        return Section("sources", "What the sources say", subsections=subs)
+
+    def _own(self, fact: dict, doc_id: int) -> list[dict]:
+        return [r for r in fact["reports"] if r["document_id"] == doc_id]
+
+    def _angle(self, profile: dict, mine: list[dict]) -> list[Item]:
+        doc_id = profile["document_id"]
+        if not mine:
+            first = self.store.sentences(doc_id)[:1]
+            text = self.store.document(doc_id)["text"]
+            if not first:
+                return []
+            s = first[0]
+            src = Source(doc_id, profile["name"], self.lib.docs[doc_id]["location"], profile["publisher"],
+                         profile["title"], profile["published"], text[s["start"]:s["end"]], s["start"], s["end"])
+            return [_item("It states no figure, agreement, transfer or event that bilat can check; it argues "
+                          "rather than reports", self.cite([src]))]
+        areas = Counter(m["area"] or "general" for m in mine)
+        kinds = Counter(m["kind"] for m in mine)
+        top = sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))
+        n = len(mine)
+        if top[0][1] == n:
+            share = "its only fact" if n == 1 else f"all {n} of its facts"
+        else:
+            share = f"{top[0][1]} of its {n} facts"
+        phrase = f"{AREA_NAMES.get(top[0][0], top[0][0])} ({share})"
+        if len(top) > 1:
+            phrase += f" and {AREA_NAMES.get(top[1][0], top[1][0])} ({top[1][1]})"
+        stated = [_counted(k, kind) for kind, k in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))]
+        stated_as = stated[0] if len(stated) == 1 else ", ".join(stated[:-1]) + " and " + stated[-1]
+        examples = sorted((m for m in mine if (m["area"] or "general") == top[0][0]),
+                          key=lambda m: min(r["start"] for r in self._own(m, doc_id)))[:2]
+        reports = [min(self._own(m, doc_id), key=lambda r: r["start"]) for m in examples]
+        text = f"Its angle is {phrase}; it states {stated_as}"
+        return [_item(text, self.cite([self.lib.source(r) for r in reports]))]
+
+    def _doc_source(self, doc_id: int) -> list[Source]:
+        reports = [r for m in self.facts for r in m["reports"] if r["document_id"] == doc_id]
+        return [self.lib.source(min(reports, key=lambda r: r["start"]))] if reports else []
+
+    def _specificity(self, p: dict, ranked: list[dict], conflicts) -> Item:
+        rank = ranked.index(p) + 1
+        place = ("the most specific" if rank == 1 else "the least specific" if rank == len(ranked)
+                 else f"the {_ordinal(rank)} most specific")
+        disagrees = any(self._in(p["document_id"], c.a) or self._in(p["document_id"], c.b) for c in conflicts)
+        text = (f"It is {place} of the {len(ranked)} sources with facts, at {p['facts_per_1000_words']:.1f} facts "
+                f"per 1,000 words; {p['hedged_share']:.0%} of its claims are hedged and "
+                f"{p['corroborated_share']:.0%} are also reported by another document")
+        if not disagrees:
+            text += ", and none of its figures conflicts with another source"
+        return _item(text, self.cite(self._doc_source(p["document_id"])))
+
+    def _only_here(self, p: dict) -> list[Item]:
+        own = [self.by_id[f["id"]] for f in p["only_here_facts"] if f["id"] in self.by_id]
+        if not own:
+            if p["facts"]:
+                return [_item("Everything it reports is also reported by another document",
+                              self.cite(self._doc_source(p["document_id"])))]
+            return []
+        own.sort(key=lambda m: (KIND_ORDER[m["kind"]] if m["kind"] != "figure" else -1,
+                                min(r["start"] for r in self._own(m, p["document_id"]))))
+        shown = own[:4]
+        lead = (f"Only it reports {len(own)} of its facts" + (", among them " if len(own) > len(shown) else ": "))
+        parts = [Part(lead)]
+        for i, m in enumerate(shown):
+            sep = "" if i == 0 else "; "
+            report = min(self._own(m, p["document_id"]), key=lambda r: r["start"])
+            parts.append(Part(sep + self._phrase(m), self.cite([self.lib.source(report)])))
+        return [Item(parts)]
+
+    def _phrase(self, m: dict) -> str:
+        f = m["fields"]
+        if m["kind"] == "figure":
+            label = m.get("series_label") or m["label"]
+            date = f" ({short_date(f.get('as_of'))})" if f.get("as_of") else ""
+            return f"{label}, {figure_value(f['value'], f.get('unit'), f.get('qualifier'), f.get('change'))}{date}"
+        if m["kind"] == "agreement":
+            date = f" ({short_date(f.get('date'))})" if f.get("date") else ""
+            return f"{f.get('name') or f.get('type')}{date}"
+        if m["kind"] == "transfer":
+            status = (f.get("status") or "").replace("_", " ")
+            return f"{quantity(f.get('quantity'), f.get('item') or 'equipment')} ({status})"
+        date = f.get("date")
+        label = "event" if f.get("type") in (None, "other") else f["type"].replace("_", " ")
+        where = f" in {f['location']}" if f.get("location") else ""
+        return f"{label}{where}{' (' + short_date(date) + ')' if date else ''}"
+
+    def _in(self, doc_id: int, point: Point) -> bool:
+        return any(r["document_id"] == doc_id for r in point.reports)
+
+    def _disagreements(self, p: dict, conflicts) -> list[Item]:
+        doc_id = p["document_id"]
+        out = []
+        for c in conflicts:
+            if not (self._in(doc_id, c.a) or self._in(doc_id, c.b)):
+                continue
+            if self.area and not ({self.by_id.get(x.merged_id, {}).get("area") for x in (c.a, c.b)} & {self.area}):
+                continue
+            mine, theirs = (c.a, c.b) if self._in(doc_id, c.a) else (c.b, c.a)
+            other = [r for r in theirs.reports if r["document_id"] != doc_id]
+            who = join_names(sorted({r.get("publisher") or (f"“{r['title']}”" if r.get("title") else None)
+                                     or r.get("name") or "another source" for r in other}))
+            out.append(Item([
+                Part(f"It disagrees with {who} on {c.series.label} for {_period(mine.as_of, theirs.as_of)}: it gives "
+                     f"{figure_value(mine.value, mine.unit, mine.qualifier)}",
+                     self.cite([self.lib.source(r) for r in self._first_per_doc(mine.reports, doc_id)])),
+                Part(f", the other source {figure_value(theirs.value, theirs.unit, theirs.qualifier)}",
+                     self.cite(self.sources(other))),
+            ]))
+        for row in self.rows:
+            for q in row.earlier:
+                if q.status == "undated, inconsistent" and self._in(doc_id, q):
+                    cur = row.shown
+                    out.append(Item([
+                        Part(f"Its undated figure for {row.series.label}, "
+                             f"{figure_value(q.value, q.unit, q.qualifier)}, does not match",
+                             self.cite([self.lib.source(r) for r in self._first_per_doc(q.reports, doc_id)])),
+                        Part(f" the current {figure_value(cur.value, cur.unit, cur.qualifier)} "
+                             f"({long_date(cur.as_of)})", self.cites(cur)),
+                    ]))
+        return out
+
+    def _first_per_doc(self, reports, doc_id) -> list[dict]:
+        own = [r for r in reports if r["document_id"] == doc_id]
+        return [min(own, key=lambda r: r["start"])] if own else []
+
+    def open_section(self) -> Section:
+        items = []
+        talks = [m for m in self.of_kind("transfer") if m["fields"].get("status") == "in_talks"]
+        talks.sort(key=lambda m: (-m["sources"], m["fields"].get("item") or ""))
+        for m in talks:
+            date = fact_date(m)
+            text = transfer_clause(m["fields"])
+            if date:
+                text = f"{when(date)}, {text[:1].lower()}{text[1:]}"
+            items.append(_item(text, self.cites(m)))
+        pending = [m for m in self.of_kind("event") if (m["fields"].get("modality") or "occurred")
+                   in ("planned", "reported")]
+        restated = redundant_events(pending, self.of_kind("agreement") + self.of_kind("transfer"))
+        pending = [m for m in pending if m["id"] not in restated]
+        pending.sort(key=lambda m: (m["fields"].get("modality") != "planned", str(fact_date(m) or ""), m["id"]))
+        for m in pending:
+            items.append(_item(sentence_for(m, self.types), self.cites(m)))
+        for c in find_conflicts(self.series):
+            if self.area and not ({self.by_id.get(x.merged_id, {}).get("area") for x in (c.a, c.b)} & {self.area}):
+                continue
+            if not (on_or_after(c.a.as_of, self.since) or on_or_after(c.b.as_of, self.since)):
+                continue
+            items.append(Item([
+                Part(f"Sources disagree on {c.series.label} for {_period(c.a.as_of, c.b.as_of)}: "
+                     f"{figure_value(c.a.value, c.a.unit, c.a.qualifier)}", self.cites(c.a)),
+                Part(f" against {figure_value(c.b.value, c.b.unit, c.b.qualifier)}", self.cites(c.b)),
+            ]))
+        for row in self.rows:
+            for q in row.earlier:
+                if q.status == "undated, inconsistent":
+                    cur = row.shown
+                    items.append(Item([
+                        Part(f"An undated figure of {figure_value(q.value, q.unit, q.qualifier)} for "
+                             f"{row.series.label} does not match", self.cites(q)),
+                        Part(f" the current value, {figure_value(cur.value, cur.unit, cur.qualifier)} as of "
+                             f"{long_date(cur.as_of)}", self.cites(cur)),
+                    ]))
+        return Section("open", "Unconfirmed and open", items=items)
+
+    def build(self) -> Brief:
+        sections = [self.happened(), self.figures(), self.history(), self.sources_section(), self.open_section()]
+        involved = {r.document_id for r in self.cite.references}
+        return Brief(self.title, self.area, self.since, self.as_of, self.recent_from, len(involved),
+                     self.first_published, self.as_of, sections, self.cite.references)
+
+
+def _period(a: str, b: str) -> str:
+    """The period two conflicting values share: their common month, or year."""
+    precision = min(len(a), len(b), 7)
+    return long_date(a[:precision])
+
+
+def _figure_label(fact: dict) -> str:
+    return fact.get("series_label") or fact["fields"].get("measure") or fact["label"]
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun if n == 1 else plural(noun)}"
+
+
+def _ordinal(n: int) -> str:
+    words = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+    if n <= len(words):
+        return words[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _source_heading(doc: dict) -> str:
+    return f"{doc.get('publisher') or 'Unknown publisher'}: {doc.get('title') or doc.get('name')}"
+
+
+def _source_meta(doc: dict) -> str:
+    date = long_date(doc["published"]) if doc.get("published") else "undated"
+    return f"{date} · {doc.get('name')}"
+
+
+def build_brief(store, area: str | None = None, since=None, title: str | None = None) -> Brief:
+    """The brief for ``area`` (all areas when None) and facts dated on or after
+    ``since`` (YYYY, YYYY-MM or YYYY-MM-DD; undated facts count with their
+    sources' publication dates)."""
+    return _Builder(store, area, since, title).build()
+
+
+# -- Markdown --------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def md_escape(text: str) -> str:
+    """Document text made inert in Markdown: no emphasis, links, HTML or table cells."""
+    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+
+
+def md_cites(numbers: list[int]) -> str:
+    return f" [{', '.join(map(str, numbers))}]" if numbers else ""
+
+
+def md_item(item: Item) -> str:
+    return "".join(md_escape(p.text) + md_cites(p.citations) for p in item.parts) + item.end
+
+
+def md_reference(number: int, ref) -> str:
+    publisher = md_escape(ref.publisher or "Unknown publisher")
+    title = md_escape(_title(ref))
+    date = long_date(ref.published) if ref.published else "undated"
+    location = ref.location.replace("`", "'")
+    return (f"{number}. {publisher}. “{title}.” {date}. `{location}` (characters {ref.start}–{ref.end}).  \n"
+            f"   > “{md_escape(ref.quote)}”")
+
+
+def to_markdown(brief: Brief) -> str:
+    out = [f"# {md_escape(brief.title)}", "",
+           f"**Briefing paper** · {md_escape(brief.scope)} · {md_escape(brief.coverage)}"
+           + (f" · sources up to {long_date(brief.as_of)}" if brief.as_of else ""), "",
+           f"_{METHOD}_", ""]
+    for number, section in enumerate(brief.sections, 1):
+        out += [f"## {number}. {section.title}", ""]
+        out += _md_section(section)
+    out += ["## References", ""]
+    for ref in brief.references:
+        out += [md_reference(ref.number, ref), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_section(section: Section) -> list[str]:
+    if section.empty:
+        return [f"_{EMPTY}_", ""]
+    out = []
+    for item in section.items:
+        lead = f"**{md_escape(item.lead)}** — " if item.lead else ""
+        out.append(f"- {lead}{md_item(item)}")
+    if section.items:
+        out.append("")
+    if section.table:
+        out.append("| " + " | ".join(section.table.columns) + " |")
+        out.append("|" + "|".join("---" for _ in section.table.columns) + "|")
+        for row in section.table.rows:
+            out.append("| " + " | ".join(md_item(c) for c in row) + " |")
+        out.append("")
+    for note in section.notes:
+        out.append(f"- {md_item(note)}")
+    if section.notes:
+        out.append("")
+    for sub in section.subsections:
+        out += [f"### {md_escape(sub.title)}", ""]
+        if sub.meta:
+            out += [f"_{md_escape(sub.meta)}_", ""]
+        out += [f"- {md_item(i)}" for i in sub.items] + [""]
+    return out
+
+
+# -- HTML ----------------------------------------------------------------------------------------
+
+CSS = """
+:root { --ink: #1b1f24; --muted: #5b6470; --rule: #c9cdd3; --accent: #7a1f2b; --paper: #fff; --bg: #eceae6; }
+* { box-sizing: border-box; }
+html { background: var(--bg); }
+body { margin: 0; color: var(--ink); font: 16px/1.55 "Iowan Old Style", "Palatino Linotype", Palatino,
+       "Book Antiqua", Georgia, "Times New Roman", serif; font-variant-numeric: oldstyle-nums proportional-nums; }
+.paper { max-width: 860px; margin: 32px auto; background: var(--paper); padding: 56px 72px 64px;
+         box-shadow: 0 1px 3px rgba(0,0,0,.12), 0 8px 24px rgba(0,0,0,.06); }
+.sans, .kicker, .scope, h2, h3, th, .meta, .lead, .when, .kind, .tag, .refs .loc, footer {
+  font-family: "Source Sans Pro", "Segoe UI", "Helvetica Neue", Arial, sans-serif; }
+.titleblock { border-top: 6px solid var(--accent); padding-top: 18px; margin-bottom: 28px; }
+.kicker { text-transform: uppercase; letter-spacing: .16em; font-size: 12px; color: var(--accent); margin: 0 0 6px;
+          font-weight: 600; }
+h1 { font-size: 34px; line-height: 1.15; margin: 0 0 10px; font-weight: 600; letter-spacing: -.01em; }
+.scope { color: var(--muted); margin: 0; font-size: 14px; }
+.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 18px; font-size: 13px; color: var(--muted);
+        border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); padding: 10px 0; margin-top: 16px; }
+.meta dt { font-weight: 600; text-transform: uppercase; letter-spacing: .08em; font-size: 11px; padding-top: 2px; }
+.meta dd { margin: 0; }
+h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .14em; color: var(--accent); margin: 36px 0 12px;
+     padding-bottom: 6px; border-bottom: 1px solid var(--rule); font-weight: 700; }
+h2 .num { color: var(--muted); margin-right: .6em; }
+h3 { font-size: 15px; margin: 22px 0 2px; font-weight: 600; }
+p.submeta { margin: 0 0 6px; font-size: 12.5px; color: var(--muted); font-family: inherit; font-style: italic; }
+ul.items { list-style: none; padding: 0; margin: 0; }
+ul.items li { position: relative; padding-left: 18px; margin: 0 0 8px; }
+ul.items li::before { content: ""; position: absolute; left: 2px; top: .7em; width: 6px; height: 6px;
+                      background: var(--accent); }
+ul.dated li { padding-left: 104px; }
+ul.dated li::before { display: none; }
+.lead { position: absolute; left: 0; width: 94px; font-size: 13px; font-weight: 600; color: var(--muted);
+        top: .15em; text-align: right; padding-right: 12px; border-right: 2px solid var(--rule); }
+sup.cite { font-size: 10.5px; line-height: 0; white-space: nowrap; font-family: "Source Sans Pro", Arial, sans-serif;
+           color: var(--muted); }
+sup.cite a { color: var(--accent); text-decoration: none; }
+sup.cite a:hover { text-decoration: underline; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 4px 0 10px; }
+th { text-align: left; font-size: 11px; text-transform: uppercase; letter-spacing: .08em; color: var(--muted);
+     border-top: 2px solid var(--ink); border-bottom: 1px solid var(--ink); padding: 6px 8px; font-weight: 700; }
+td { border-bottom: 1px solid var(--rule); padding: 7px 8px; vertical-align: top; }
+tr:last-child td { border-bottom: 2px solid var(--ink); }
+td.value { font-weight: 600; white-space: nowrap; font-variant-numeric: lining-nums tabular-nums; }
+td.asof, td.n { white-space: nowrap; font-variant-numeric: lining-nums tabular-nums; }
+td.n { text-align: right; }
+td.prev { color: var(--muted); font-size: 13px; }
+.notes { font-size: 13px; color: var(--muted); }
+.empty { color: var(--muted); font-style: italic; }
+.source { border-left: 3px solid var(--rule); padding-left: 14px; margin: 16px 0; }
+.source h3 .pub { font-variant: small-caps; letter-spacing: .04em; font-weight: 700; }
+.source ul.items li::before { background: var(--muted); }
+section.open ul.items li::before { background: #b7791f; border-radius: 50%; }
+.refs ol { padding-left: 0; list-style: none; font-size: 13px; line-height: 1.45; counter-reset: none; }
+.refs li { margin: 0 0 10px; padding-left: 34px; position: relative; }
+.refs .n { position: absolute; left: 0; width: 26px; text-align: right; color: var(--muted);
+           font-variant-numeric: lining-nums; }
+.refs .pub { font-variant: small-caps; letter-spacing: .05em; font-weight: 600; }
+.refs .loc { display: block; color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
+.refs .loc a { color: var(--accent); }
+.refs blockquote { margin: 3px 0 0; padding-left: 10px; border-left: 2px solid var(--rule); font-style: italic;
+                   color: #3a4048; }
+.refs li:target { background: #fbf3e4; }
+ol.timeline { list-style: none; padding: 0; margin: 0; }
+ol.timeline li { display: grid; grid-template-columns: 110px 1fr; gap: 14px; padding: 7px 0;
+                 border-bottom: 1px solid var(--rule); }
+.when { font-weight: 600; color: var(--muted); font-size: 13px; font-variant-numeric: lining-nums; }
+.kind, .tag { font-size: 10.5px; text-transform: uppercase; letter-spacing: .1em; color: var(--accent);
+              margin-right: .5em; }
+.tag { color: #b7791f; }
+footer { margin-top: 36px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 10px; }
+@media print { html { background: none; } .paper { box-shadow: none; margin: 0; padding: 0; max-width: none; }
+               @page { size: A4; margin: 20mm 18mm; } a { color: inherit; } }
+"""
+
+
+def html_page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta name="generator" content="bilat">\n<title>{html.escape(title)}</title>\n'
+            f'<style>{CSS}</style>\n</head>\n<body>\n<main class="paper">\n{body}\n</main>\n</body>\n</html>\n')
+
+
+def cite_html(numbers: list[int]) -> str:
+    if not numbers:
+        return ""
+    links = ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in numbers)
+    return f'<sup class="cite">[{links}]</sup>'
+
+
+def _html_item(item: Item) -> str:
+    return "".join(html.escape(p.text) + cite_html(p.citations) for p in item.parts) + html.escape(item.end)
+
+
+def _safe_url(location: str) -> str | None:
+    return location if re.match(r"(?i)^https?://[^\s\"'<>]+$", location or "") else None
+
+
+def reference_html(number: int, ref) -> str:
+    esc = html.escape
+    date = long_date(ref.published) if ref.published else "undated"
+    url = _safe_url(ref.location)
+    loc = (f'<a href="{esc(url, quote=True)}">{esc(url)}</a>' if url else esc(ref.location))
+    return (f'<li id="ref-{number}"><span class="n">{number}.</span>'
+            f'<span class="pub">{esc(ref.publisher or "Unknown publisher")}</span>, '
+            f'“{esc(_title(ref))},” {esc(date)}. '
+            f'<span class="loc">{loc}, characters {ref.start}–{ref.end}</span>'
+            f'<blockquote>“{esc(ref.quote)}”</blockquote></li>')
+
+
+def _html_section(section: Section) -> str:
+    esc = html.escape
+    if section.empty:
+        return f'<p class="empty">{esc(EMPTY)}</p>'
+    out = []
+    if section.items:
+        dated = any(i.lead for i in section.items)
+        lis = []
+        for item in section.items:
+            lead = f'<span class="lead">{esc(item.lead)}</span>' if item.lead else ""
+            lis.append(f"<li>{lead}{_html_item(item)}</li>")
+        out.append(f'<ul class="items{" dated" if dated else ""}">{"".join(lis)}</ul>')
+    if section.table:
+        classes = ["measure", "value", "asof", "prev", "n"]
+        head = "".join(f'<th class="{c}">{esc(col)}</th>' for c, col in zip(classes, section.table.columns))
+        rows = "".join("<tr>" + "".join(f'<td class="{c}">{_html_item(cell)}</td>' for c, cell in zip(classes, row))
+                       + "</tr>" for row in section.table.rows)
+        out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    if section.notes:
+        out.append('<ul class="items notes">' + "".join(f"<li>{_html_item(n)}</li>" for n in section.notes) + "</ul>")
+    for sub in section.subsections:
+        pub, _, title = sub.title.partition(": ")
+        meta = f'<p class="submeta">{esc(sub.meta)}</p>' if sub.meta else ""
+        items = "".join(f"<li>{_html_item(i)}</li>" for i in sub.items)
+        out.append(f'<div class="source"><h3><span class="pub">{esc(pub)}</span>'
+                   f'{": " + esc(title) if title else ""}</h3>{meta}<ul class="items">{items}</ul></div>')
+    return "".join(out)
+
+
+def to_html(brief: Brief) -> str:
+    esc = html.escape
+    meta = [("Sources", brief.coverage)]
+    if brief.recent_from:
+        meta.append(("Latest", f"“What's happened” covers {long_date(brief.recent_from)} onwards"))
+    meta.append(("Method", METHOD))
+    meta_html = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta)
+    date = f" · {esc(long_date(brief.as_of))}" if brief.as_of else ""
+    parts = [(f'<header class="titleblock"><p class="kicker">Briefing paper{date}</p>'
+              f'<h1>{esc(brief.title)}</h1><p class="scope">{esc(brief.scope)}</p>'
+              f'<dl class="meta">{meta_html}</dl></header>')]
+    for number, section in enumerate(brief.sections, 1):
+        parts.append(f'<section class="{esc(section.key)}" id="{esc(section.key)}">'
+                     f'<h2><span class="num">{number}</span>{esc(section.title)}</h2>{_html_section(section)}</section>')
+    refs = "".join(reference_html(r.number, r) for r in brief.references)
+    parts.append(f'<section class="refs" id="references"><h2>References</h2><ol>{refs}</ol></section>')
+    parts.append(f"<footer>bilat brief · {esc(brief.coverage)}</footer>")
+    return html_page(brief.title, "\n".join(parts))
+
+
+# -- PDF ------------------------------------------------------------------------------------------
+
+_ASCII = {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "--", "…": "...", "•": "*", "†": "+",
+          "Đ": "D", "đ": "d", "·": "-", "³": "3", "²": "2", "€": "EUR ", "≥": ">=", "≤": "<="}
+
+
+def _unicode_fonts() -> dict[str, str] | None:
+    """Source Serif Pro (text) and Source Sans Pro (headings, tables, references),
+    both with Vietnamese; None when the font packages are not installed."""
+    try:
+        import font_source_sans_pro
+        import font_source_serif_pro
+    except ImportError:
+        return None
+    serif = Path(font_source_serif_pro.__file__).parent / "files"
+    sans = Path(font_source_sans_pro.__file__).parent / "files"
+    fonts = {"serif": serif / "SourceSerifPro-Regular.ttf", "serifB": serif / "SourceSerifPro-Semibold.ttf",
+             "sans": sans / "SourceSansPro-Regular.ttf", "sansB": sans / "SourceSansPro-Semibold.ttf",
+             "sansI": sans / "SourceSansPro-It.ttf", "sansBI": sans / "SourceSansPro-SemiboldIt.ttf"}
+    return {k: str(v) for k, v in fonts.items()} if all(v.is_file() for v in fonts.values()) else None
+
+
+def transliterate(text: str) -> str:
+    """Latin-1 text for the PDF core fonts: typographic marks replaced,
+    Vietnamese diacritics dropped (NFKD), anything else as '?'."""
+    text = "".join(_ASCII.get(c, c) for c in text)
+    out = []
+    for c in text:
+        if ord(c) < 256:
+            out.append(c)
+            continue
+        base = "".join(b for b in unicodedata.normalize("NFKD", c) if not unicodedata.combining(b))
+        out.append(base if base and all(ord(b) < 256 for b in base) else "?")
+    return "".join(out)
+
+
+class _PDF:
+    """The brief laid out on A4 with fpdf2."""
+
+    ACCENT = (122, 31, 43)
+    MUTED = (91, 100, 112)
+    INK = (27, 31, 36)
+    RULE = (201, 205, 211)
+
+    def __init__(self, brief: Brief):
+        try:
+            from fpdf import FPDF
+        except ImportError:
+            raise ImportError("PDF output needs fpdf2 (pip install fpdf2)") from None
+
+        self.brief = brief
+        fonts = _unicode_fonts()
+        self.unicode = fonts is not None
+        outer = self
+
+        class Doc(FPDF):
+            def footer(self):
+                self.set_y(-14)
+                outer.font("sans", 8)
+                self.set_text_color(*outer.MUTED)
+                self.cell(0, 5, outer.t(f"bilat brief · {brief.title}"), align="L")
+                self.set_x(self.l_margin)
+                self.cell(0, 5, f"{self.page_no()}", align="R")
+
+        self.pdf = pdf = Doc(orientation="P", unit="mm", format="A4")
+        pdf.set_margins(22, 20, 22)
+        pdf.set_auto_page_break(True, margin=20)
+        pdf.set_title(self.t(brief.title))
+        pdf.set_creator("bilat")
+        if fonts:
+            pdf.add_font("SourceSerif", "", fonts["serif"])
+            pdf.add_font("SourceSerif", "B", fonts["serifB"])
+            pdf.add_font("SourceSans", "", fonts["sans"])
+            pdf.add_font("SourceSans", "B", fonts["sansB"])
+            pdf.add_font("SourceSans", "I", fonts["sansI"])
+            pdf.add_font("SourceSans", "BI", fonts["sansBI"])
+            self.families = {"serif": "SourceSerif", "sans": "SourceSans"}
+        else:
+            self.families = {"serif": "Times", "sans": "Helvetica"}
+        self.links = {}
+
+    def t(self, text: str) -> str:
+        return text if self.unicode else transliterate(text)
+
+    def font(self, family: str, size: float, style: str = "") -> None:
+        self.pdf.set_font(self.families[family], style, size)
+
+    @property
+    def width(self) -> float:
+        return self.pdf.w - self.pdf.l_margin - self.pdf.r_margin
+
+    def link(self, number: int) -> int:
+        if number not in self.links:
+            self.links[number] = self.pdf.add_link()
+        return self.links[number]
+
+    def rule(self, color=RULE, width=0.2) -> None:
+        pdf = self.pdf
+        pdf.set_draw_color(*color)
+        pdf.set_line_width(width)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+
+    # -- inline text with citations
+    def write_item(self, item: Item, size: float = 10.5, family: str = "serif", height: float = 5.2) -> None:
+        pdf = self.pdf
+        for i, part in enumerate(item.parts):
+            self.font(family, size)
+            pdf.set_text_color(*self.INK)
+            pdf.write(height, self.t(part.text))
+            if part.citations:
+                following = item.parts[i + 1].text if i + 1 < len(item.parts) else item.end
+                self.keep_together(part.citations, following.split(" ", 1)[0], size, family, height)
+                self.write_cites(part.citations, size, height)
+        self.font(family, size)
+        pdf.set_text_color(*self.INK)
+        pdf.write(height, item.end)
+
+    def keep_together(self, numbers: list[int], after: str, size: float, family: str, height: float) -> None:
+        """Break the line before a citation when it and the punctuation after it
+        would not fit, so that no line starts with a lone period or comma."""
+        pdf = self.pdf
+        self.font("sans", size)  # fpdf2 measures superscript at the full size
+        width = pdf.get_string_width(_plain_cites(numbers))
+        self.font(family, size)
+        width += pdf.get_string_width(self.t(after))
+        if pdf.get_x() + width > pdf.w - pdf.r_margin:
+            pdf.ln(height)
+            pdf.set_x(pdf.l_margin)
+
+    def write_cites(self, numbers: list[int], size: float, height: float) -> None:
+        pdf = self.pdf
+        self.font("sans", size)
+        pdf.char_vpos = "SUP"
+        pdf.set_text_color(*self.ACCENT)
+        pdf.write(height, "[")
+        for i, n in enumerate(numbers):
+            if i:
+                pdf.write(height, ", ")
+            pdf.write(height, str(n), link=self.link(n))
+        pdf.write(height, "]")
+        pdf.char_vpos = "LINE"
+        pdf.set_text_color(*self.INK)
+
+    def bullet(self, item: Item, indent: float = 5.0, marker: bool = True, lead_width: float = 0.0) -> None:
+        pdf = self.pdf
+        if pdf.will_page_break(11):
+            pdf.add_page()
+        left = pdf.l_margin
+        pdf.set_x(left)
+        if item.lead:
+            self.font("sans", 8.5, "B")
+            pdf.set_text_color(*self.MUTED)
+            pdf.cell(lead_width - 3, 5.2, self.t(item.lead), align="R")
+            indent = lead_width
+        elif marker:
+            pdf.set_fill_color(*self.ACCENT)
+            pdf.rect(left + 0.6, pdf.get_y() + 1.9, 1.5, 1.5, style="F")
+        pdf.set_left_margin(left + indent)
+        pdf.set_x(left + indent)
+        self.write_item(item)
+        pdf.ln(5.2)
+        pdf.set_left_margin(left)
+        pdf.ln(1.4)
+
+    # -- blocks
+    def title_block(self) -> None:
+        pdf, b = self.pdf, self.brief
+        pdf.add_page()
+        pdf.set_fill_color(*self.ACCENT)
+        pdf.rect(pdf.l_margin, pdf.get_y(), self.width, 1.8, style="F")
+        pdf.ln(5)
+        self.font("sans", 8.5, "B")
+        pdf.set_text_color(*self.ACCENT)
+        kicker = "BRIEFING PAPER" + (f"  ·  {long_date(b.as_of).upper()}" if b.as_of else "")
+        pdf.cell(0, 5, self.t(kicker), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+        self.font("serif", 22, "B")
+        pdf.set_text_color(*self.INK)
+        pdf.multi_cell(0, 9, self.t(b.title), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.font("sans", 10.5)
+        pdf.set_text_color(*self.MUTED)
+        pdf.multi_cell(0, 5.5, self.t(b.scope), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+        self.rule()
+        pdf.ln(2)
+        rows = [("SOURCES", b.coverage)]
+        if b.recent_from:
+            rows.append(("LATEST", f"“What's happened” covers {long_date(b.recent_from)} onwards"))
+        rows.append(("METHOD", METHOD))
+        for key, value in rows:
+            self.font("sans", 7.5, "B")
+            pdf.set_text_color(*self.MUTED)
+            pdf.cell(22, 4.8, key)
+            self.font("sans", 9)
+            pdf.multi_cell(0, 4.8, self.t(value), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+        self.rule()
+        pdf.ln(4)
+
+    def heading(self, number: int | None, title: str) -> None:
+        pdf = self.pdf
+        if pdf.get_y() > pdf.h - 45:
+            pdf.add_page()
+        pdf.ln(4)
+        self.font("sans", 10.5, "B")
+        pdf.set_text_color(*self.ACCENT)
+        text = f"{number}   {title}" if number else title
+        pdf.cell(0, 6, self.t(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(0.5)
+        self.rule()
+        pdf.ln(3)
+
+    def table(self, table: Table) -> None:
+        from fpdf.fonts import FontFace
+
+        pdf = self.pdf
+        self.font("sans", 8.5)
+        pdf.set_text_color(*self.INK)
+        pdf.set_draw_color(*self.RULE)
+        pdf.set_line_width(0.2)
+        head = FontFace(family=self.families["sans"], emphasis="BOLD", size_pt=7.5, color=self.MUTED)
+        pdf.set_fill_color(255, 255, 255)
+        with pdf.table(col_widths=(46, 29, 19, 52, 16), text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+                       line_height=4.3, padding=(1.4, 1.5), borders_layout="HORIZONTAL_LINES",
+                       cell_fill_mode="NONE", headings_style=head, first_row_as_headings=True) as t:
+            header = t.row()
+            for col in table.columns:
+                header.cell(self.t(col.upper()))
+            for cells in table.rows:
+                row = t.row()
+                for i, cell in enumerate(cells):
+                    text = self.t("".join(p.text + _plain_cites(p.citations) for p in cell.parts))
+                    style = FontFace(emphasis="BOLD") if i == 1 else None
+                    row.cell(text, style=style)
+        pdf.ln(2)
+
+    def source_block(self, sub: Section) -> None:
+        pdf = self.pdf
+        if pdf.get_y() > pdf.h - 50:
+            pdf.add_page()
+        pub, _, title = sub.title.partition(": ")
+        pdf.ln(1.5)
+        self.font("sans", 9.5, "B")
+        pdf.set_text_color(*self.INK)
+        pdf.multi_cell(0, 5, self.t(pub.upper() + (f":  {title}" if title else "")), align="L", new_x="LMARGIN",
+                       new_y="NEXT")
+        if sub.meta:
+            self.font("sans", 8, "I")
+            pdf.set_text_color(*self.MUTED)
+            pdf.multi_cell(0, 4.2, self.t(sub.meta), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+        for item in sub.items:
+            self.bullet(item)
+
+    def references(self) -> None:
+        pdf = self.pdf
+        self.heading(None, "References")
+        for ref in self.brief.references:
+            if pdf.get_y() > pdf.h - 30:
+                pdf.add_page()
+            pdf.set_link(self.link(ref.number), y=pdf.get_y(), page=pdf.page_no())
+            left = pdf.l_margin
+            self.font("sans", 8.5)
+            pdf.set_text_color(*self.MUTED)
+            pdf.cell(8, 4.4, f"{ref.number}.", align="R")
+            pdf.set_left_margin(left + 10)
+            pdf.set_x(left + 10)
+            self.font("sans", 7.6, "B")
+            pdf.set_text_color(*self.INK)
+            pdf.write(4.4, self.t((ref.publisher or "Unknown publisher").upper()))
+            self.font("sans", 8.5)
+            date = long_date(ref.published) if ref.published else "undated"
+            pdf.write(4.4, self.t(f", “{_title(ref)},” {date}."))
+            pdf.ln(4.4)
+            pdf.set_text_color(*self.MUTED)
+            url = _safe_url(ref.location)
+            self.font("sans", 7.5)
+            pdf.write(4.4, self.t(f"{ref.location}, characters {ref.start}–{ref.end}"), link=url or "")
+            pdf.ln(4.6)
+            self.font("sans", 8.2, "I")
+            pdf.set_text_color(70, 76, 84)
+            pdf.multi_cell(0, 4.1, self.t(f"“{ref.quote}”"), align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_left_margin(left)
+            pdf.ln(1.8)
+
+    def render(self, path) -> None:
+        pdf = self.pdf
+        self.title_block()
+        for number, section in enumerate(self.brief.sections, 1):
+            self.heading(number, section.title)
+            if section.empty:
+                self.font("serif", 10.5)
+                pdf.set_text_color(*self.MUTED)
+                pdf.multi_cell(0, 5.2, EMPTY, new_x="LMARGIN", new_y="NEXT")
+                continue
+            dated = any(i.lead for i in section.items)
+            for item in section.items:
+                self.bullet(item, lead_width=22 if dated else 0)
+            if section.table:
+                self.table(section.table)
+            for note in section.notes:
+                self.font("sans", 8.5)
+                self.bullet(note)
+            for sub in section.subsections:
+                self.source_block(sub)
+        self.references()
+        pdf.output(str(path))
+
+
+def _title(ref) -> str:
+    return (ref.title or ref.name or "").strip().rstrip(".")
+
+
+def _plain_cites(numbers: list[int]) -> str:
+    return f" [{', '.join(map(str, numbers))}]" if numbers else ""
+
+
+def to_pdf(brief: Brief, path) -> Path:
+    """Write the brief as an A4 PDF (needs fpdf2). Text is set in Source Serif Pro
+    and Source Sans Pro when the font packages are installed (Vietnamese
+    included); otherwise in the core Times/Helvetica fonts with diacritics dropped."""
+    _PDF(brief).render(path)
+    return Path(path)
