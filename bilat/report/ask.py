@@ -105,7 +105,8 @@ VI_GLOSS = {
     "quan nhan my mat tich": "mia", "mat tich": "missing", "ban ghi nho": "mou",
     "ky ket": "signed", "ky": "signed", "canh sat bien": "coast guard", "tau tuan tra": "patrol boats",
     "tau san bay": "aircraft carrier", "chuyen giao": "transferred", "ban giao": "handed over", "mua": "buy",
-    "ban": "sell", "tham": "visit", "gap": "met", "chien dau co": "fighter jets", "may bay": "aircraft", "tau ngam": "submarines",
+    "ban": "sell", "tham": "visit", "gap": "met", "chien dau co": "fighter jets", "may bay": "aircraft",
+    "tau ngam": "submarines",
     "tay doc": "dioxin", "chat doc da cam": "agent orange", "bom min": "unexploded ordnance", "tien": "money",
     "thiet bi": "equipment", "cang": "port", "tap tran": "exercise",
     "tuyen bo tam nhin chung": "joint vision statement",
@@ -352,13 +353,6 @@ def _fact_field_text(fact: dict) -> str:
     return " | ".join(parts)
 
 
-def _sentence_ids(fact: dict, sentence_entities: dict) -> set[str]:
-    ids: set[str] = set()
-    for r in fact["reports"]:
-        ids |= sentence_entities.get((r["document_id"], r.get("sentence_idx")), set())
-    return ids
-
-
 def _field_entities(fact: dict) -> set[str]:
     ids: set[str] = set()
     f = fact["fields"]
@@ -403,25 +397,15 @@ def _reports_query():
 _HEAD = ("m_label", "m_key", "m_series", "m_series_label")
 
 
-def _merged(conn, current: set[int], merged_ids: list[str] | None = None, series: list[str] | None = None,
-            in_documents: list[int] | None = None, kinds: list[str] | None = None,
-            names: bool = True) -> list[dict]:
-    """Merged facts (the shape of ``Store.merged_facts``) of current documents, restricted to
-    ids, series keys or kinds; with ``in_documents`` only their reports in those documents;
-    ``names=False`` leaves out file names."""
+def _merged(conn, current: set[int], merged_ids: list[str] | None = None,
+            kinds: list[str] | None = None) -> list[dict]:
+    """Merged facts (the shape of ``Store.merged_facts``, with every report) of current
+    documents, restricted to some ids or kinds."""
     query = _reports_query()
-    if in_documents is not None:
-        if not in_documents:
-            return []
-        query = query.where(facts.c.document_id.in_(in_documents))
     if merged_ids is not None:
         if not merged_ids:
             return []
         query = query.where(fact_merges.c.merged_id.in_(merged_ids))
-    if series is not None:
-        if not series:
-            return []
-        query = query.where(merged_facts.c.series.in_(series))
     if kinds is not None:
         query = query.where(facts.c.kind.in_(kinds))
     grouped: dict[str, list[dict]] = defaultdict(list)
@@ -438,7 +422,7 @@ def _merged(conn, current: set[int], merged_ids: list[str] | None = None, series
         grouped[mid].append(item)
     if not grouped:
         return []
-    meta = _doc_meta(conn, {r["document_id"] for reps in grouped.values() for r in reps}) if names else {}
+    meta = _doc_meta(conn, {r["document_id"] for reps in grouped.values() for r in reps})
     out = []
     for mid, reps in grouped.items():
         for r in reps:
