@@ -13,6 +13,7 @@ addition), inside a transaction that is rolled back.
 
     python bench/reconcile.py                 # 2,000 documents
     python bench/reconcile.py --docs 300 --json
+    python bench/reconcile.py --keep /tmp/rb    # keep the corpus and the database
 
 Memory: ``add_one_peak_heap_mb`` is the Python heap peak (tracemalloc) while
 adding a second new article, measured separately so that tracing does not
@@ -64,13 +65,16 @@ main()
 """
 
 
-def run_cli_measured(args: list[str]) -> tuple[int, float, float | None]:
-    """Run ``bilat ARGS`` in a fresh process: exit code, wall seconds, its peak RSS in MB."""
+def run_cli_measured(args: list[str]) -> tuple[int, float, float | None, str]:
+    """Run ``bilat ARGS`` in a fresh process: exit code, wall seconds, its peak
+    RSS in MB, and the last line of its error output."""
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _CLI_WITH_HWM, *args], capture_output=True, text=True)
     secs = round(time.perf_counter() - t0, 2)
-    hwm = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("VmHWM ")]
-    return done.returncode, secs, round(int(hwm[-1]) / 1024, 1) if hwm else None
+    lines = done.stderr.splitlines()
+    hwm = [line.split()[1] for line in lines if line.startswith("VmHWM ")]
+    errors = [line for line in lines if line.strip() and not line.startswith("VmHWM ")]
+    return done.returncode, secs, round(int(hwm[-1]) / 1024, 1) if hwm else None, (errors or [""])[-1]
 
 
 def snapshot(store) -> dict[str, int]:
@@ -178,14 +182,18 @@ def run(docs: int, words: int, work: Path, seed: int, cli: bool) -> dict:
         series, figures["figure_series_seconds"] = timed(store.figure_series, 3)
         found, figures["conflicts_seconds"] = timed(store.conflicts, 3)
         profiles, figures["source_profiles_seconds"] = timed(store.source_profiles, 3)
-        figures.update(series=len(series), conflicts=len(found), profiles=len(profiles))
+        figures.update(series=len(series), conflicts=len(found), profiles=len(profiles),
+                       peak_rss_after_queries_mb=peak_rss_mb())
+        del merged, series, found, profiles
         figures["full_relink_seconds"] = full_relink_seconds(store)
     figures["peak_rss_mb"] = peak_rss_mb()
 
     if cli:  # a cold `bilat ingest` of one more document in a fresh process
-        code, secs, rss = run_cli_measured(["ingest", str(extra / "new_article_3.txt"), "--db", str(db),
-                                            "--no-progress"])
+        code, secs, rss, error = run_cli_measured(["ingest", str(extra / "new_article_3.txt"), "--db", str(db),
+                                                   "--no-progress"])
         figures.update(cli_add_one_seconds=secs, cli_add_one_ok=code == 0, cli_add_one_peak_rss_mb=rss)
+        if code:
+            figures["cli_add_one_error"] = error
     figures["db_mb"] = round(sum(p.stat().st_size for p in work.glob("bench.db*")) / 2**20, 1)
     return figures
 
@@ -197,9 +205,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--no-cli", action="store_true", help="skip the cold-start `bilat ingest` measurement")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ap.add_argument("--keep", metavar="DIR", help="build corpus/, extra/ and bench.db in DIR (empty) and keep them")
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bilat-bench-") as tmp:
-        figures = run(args.docs, args.words, Path(tmp), args.seed, not args.no_cli)
+    if args.keep:
+        work = Path(args.keep)
+        work.mkdir(parents=True, exist_ok=True)
+        if any(work.iterdir()):
+            sys.exit(f"{work} is not empty; --keep needs an empty folder")
+        figures = run(args.docs, args.words, work, args.seed, not args.no_cli)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bilat-reconcile-bench-") as tmp:
+            figures = run(args.docs, args.words, Path(tmp), args.seed, not args.no_cli)
     if args.json:
         print(json.dumps(figures))
         return

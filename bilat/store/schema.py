@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (
-    BigInteger, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    BigInteger, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text,
     UniqueConstraint, text,
 )
 from sqlalchemy.engine import Connection
@@ -146,6 +146,15 @@ fact_merges = Table(
     Column("reason", Text, nullable=False),
 )
 
+# Sentence embeddings for the optional semantic search of `bilat ask`, per model.
+sentence_vectors = Table(
+    "sentence_vectors", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("model", String(64), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),
+)
+
 SCHEMA_VERSION_KEY = "schema_version"
 
 
@@ -171,6 +180,10 @@ def _v3(conn: Connection) -> None:
     relink_all(conn)
 
 
+def _v4(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[sentence_vectors])
+
+
 # version -> migration taking the database from version-1 to version.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 LATEST = max(MIGRATIONS)
