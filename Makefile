@@ -26,6 +26,9 @@ test: install
 bench: install
 	$(PY) bench/ingest.py
 	$(PY) bench/extract.py
+	$(PY) bench/reconcile.py
+	$(PY) bench/ask.py
+	$(PY) bench/brief.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -12,7 +12,7 @@ questions found an answer.
     python bench/ask.py --docs 300 --json
     python bench/ask.py --db bench.db        # time an existing store (no build)
 
-Target (issue 13): under 300 ms per question on 2,000 documents on this
+Target (issue 5): under 300 ms per question on 2,000 documents on this
 2-core machine, full-text only (semantic search is optional and off).
 """
 from __future__ import annotations
