@@ -14,6 +14,7 @@ explainable check. Precision first: when in doubt, two reports stay two facts.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 
@@ -36,11 +37,12 @@ class Key:
 
     value: str
     description: str
+    alternates: tuple[str, ...] = ()  # neighbouring keys a compatible fact may sit under
 
 
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text or "").replace("đ", "d").replace("Đ", "D"))
-    return text.encode("ascii", "ignore").decode().lower()
+    return text.encode("ascii", "ignore").decode().lower().replace("defence", "defense")
 
 
 def _year(date) -> str:
@@ -88,11 +90,14 @@ def key_of(fact: dict, context: str | None = None, series: tuple[str, str] | Non
     kind = fact["kind"]
     if kind == "figure":
         series, label = series or series_key(fact, context)
+        stem = f"figure|{series}|{fact.get('unit')}|{fact.get('change')}|{_year(fact.get('as_of'))}|"
+        value = float(fact.get("value") or 0)
+        buckets = {_significant(value * (1 + d)) for d in (-VALUE_TOLERANCE, VALUE_TOLERANCE)}
         return Key(
-            f"figure|{series}|{fact.get('unit')}|{fact.get('change')}|{_year(fact.get('as_of'))}|"
-            f"{_significant(fact.get('value') or 0)}",
+            f"{stem}{_significant(value)}",
             f"{label}: {fact.get('value')} {fact.get('unit')} ({fact.get('change')}), "
             f"as of {_year(fact.get('as_of'))}",
+            tuple(sorted(f"{stem}{b}" for b in buckets - {_significant(value)})),
         )
     if kind == "agreement":
         parties = "+".join(sorted(str(p) for p in fact.get("parties") or []))
@@ -114,11 +119,13 @@ def compatible(merged: dict, report: dict) -> tuple[bool, str]:
     and why, in words an analyst can check."""
     kind = report["kind"]
     if kind == "figure":
-        a, b = float(merged.get("value") or 0), float(report.get("value") or 0)
-        if abs(a - b) > VALUE_TOLERANCE * max(abs(a), abs(b)):
-            return False, f"values differ ({a:g} vs {b:g})"
-        return True, (f"same measure, unit and period; values {a:g} and {b:g} agree within "
-                      f"{VALUE_TOLERANCE:.1%}")
+        b = float(report.get("value") or 0)
+        joined = [float(merged.get(name) or merged.get("value") or 0) for name in ("_min", "_max")]
+        for a in joined:  # every value already joined, not just the first, must be close
+            if abs(a - b) > VALUE_TOLERANCE * max(abs(a), abs(b)):
+                return False, f"values differ ({a:g} vs {b:g})"
+        return True, (f"same measure, unit and period; values {joined[0]:g}–{joined[1]:g} and {b:g} agree "
+                      f"within {VALUE_TOLERANCE:.1%}")
     if kind == "agreement":
         words_a, words_b = _topic_words(merged.get("name")), _topic_words(report.get("name"))
         if words_a and words_b and not words_a & words_b:
@@ -134,7 +141,11 @@ def compatible(merged: dict, report: dict) -> tuple[bool, str]:
         people_a, people_b = _people(merged.get("actors")), _people(report.get("actors"))
         if people_a and people_b and not people_a & people_b:
             return False, "different people named"
-        shared = _content_words(merged.get("_quote")) & _content_words(report.get("_quote"))
+        equipment_a, words_a = _topic(merged.get("_quote") or "")
+        equipment_b, words_b = _topic(report.get("_quote") or "")
+        if equipment_a and equipment_b and not equipment_a & equipment_b:
+            return False, "the reports name different equipment"
+        shared = words_a & words_b
         needed = 3 if report.get("type") == "other" else 2
         if len(shared) < needed:
             return False, f"the reports share too few words to be one event ({', '.join(sorted(shared)) or 'none'})"
@@ -157,6 +168,18 @@ to two under up was we were what when where which while who will with would year
 vietnam vietnamese viet nam us u s united states america american washington hanoi country countries
 january february march april may june july august september october november december
 """.split())
+
+
+@lru_cache(maxsize=20_000)
+def _topic(quote: str) -> tuple[frozenset, frozenset]:
+    """The equipment a quote names and its topic words, names left out: two
+    deliveries to the same coast guard share the recipient's name, not a topic."""
+    from bilat.nlp.gazetteer import find_mentions
+
+    mentions = find_mentions(quote)
+    equipment = frozenset(m.entity for m in mentions if m.type == "equipment")
+    named = {w for m in mentions for w in _WORD.findall(fold(m.text))}
+    return equipment, frozenset(_content_words(quote) - named)
 
 
 def _content_words(text) -> set[str]:

@@ -136,10 +136,17 @@ def same_period(a: str | None, b: str | None) -> bool:
 def find_conflicts(series_list: list[Series]) -> list[Conflict]:
     found = []
     for series in series_list:
-        levels = [p for p in series.points if p.change != "increment"]
-        for a, b in combinations(levels, 2):
-            if not same_period(a.as_of, b.as_of) or _documents(a) & _documents(b) and not _documents(a) ^ _documents(b):
-                continue  # a source does not disagree with itself: a table or a "from ... to ..." change
+        levels = [p for p in series.points if p.change != "increment" and p.as_of]
+        by_year: dict[str, list[Point]] = {}
+        for p in levels:  # only values of the same year can share a period
+            by_year.setdefault(p.as_of[:4], []).append(p)
+        pairs = (pair for group in by_year.values() for pair in combinations(group, 2))
+        for a, b in pairs:
+            docs_a, docs_b = _documents(a), _documents(b)
+            # A disagreement needs a source on each side that does not state the other
+            # value: one source's own list or "from $300 million to $430 million" is not one.
+            if not same_period(a.as_of, b.as_of) or not (docs_a - docs_b and docs_b - docs_a):
+                continue
             if not overlaps(a, b):
                 found.append(Conflict(series, a, b, (
                     f"{_describe(a)} and {_describe(b)} for the same period cannot both be true")))

@@ -41,31 +41,42 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
                                                          row.get("context"))
         keyed.append((row, report, key, series))
     candidates: dict[str, list[dict]] = defaultdict(list)
-    wanted = sorted({key.value for _, _, key, _ in keyed})
+    wanted = sorted({k for _, _, key, _ in keyed for k in (key.value, *key.alternates)})
     for chunk in (wanted[i:i + 500] for i in range(0, len(wanted), 500)):
+        # Ordered by id, not by time: which fact a report joins never depends on the clock.
         for r in conn.execute(select(merged_facts.c.id, merged_facts.c.key, merged_facts.c.data)
-                              .where(merged_facts.c.key.in_(chunk))
-                              .order_by(merged_facts.c.created_at, merged_facts.c.id)).mappings():
+                              .where(merged_facts.c.key.in_(chunk)).order_by(merged_facts.c.id)).mappings():
             candidates[r["key"]].append({"id": r["id"], "fields": json.loads(r["data"])})
-    new_facts, links = [], []
+    new_facts, links, widened = [], [], {}
     for row, report, key, (series, series_label) in keyed:
         target, reason = None, None
-        for candidate in candidates[key.value]:
+        for candidate in (c for k in (key.value, *key.alternates) for c in candidates[k]):
             ok, why = merge.compatible({"kind": report["kind"], **candidate["fields"]}, report)
             if ok:
                 target, reason = candidate["id"], why
+                if report["kind"] == "figure":  # remember the range of values joined so far
+                    fields, value = candidate["fields"], float(report.get("value") or 0)
+                    fields["_min"] = min(float(fields.get("_min", fields.get("value") or 0)), value)
+                    fields["_max"] = max(float(fields.get("_max", fields.get("value") or 0)), value)
+                    widened[target] = fields
                 break
         if target is None:
             target = hashlib.sha256(f"{key.value}|{row['id']}".encode()).hexdigest()
             fields = {**row["fields"], "_quote": row.get("quote", "")}
             new_facts.append({"id": target, "kind": report["kind"], "key": key.value, "label": key.description,
                               "series": series, "series_label": series_label,
-                              "data": json.dumps(fields, ensure_ascii=False), "created_at": _now()})
+                              "data": fields, "created_at": _now()})
             candidates[key.value].append({"id": target, "fields": fields})
             reason = "first report of this fact"
         links.append({"fact_id": row["id"], "merged_id": target, "reason": reason})
     if new_facts:
-        conn.execute(merged_facts.insert(), new_facts)
+        conn.execute(merged_facts.insert(), [
+            {**f, "data": json.dumps(f["data"], ensure_ascii=False)} for f in new_facts])
+    new_ids = {f["id"] for f in new_facts}
+    for merged_id, fields in widened.items():
+        if merged_id not in new_ids:
+            conn.execute(merged_facts.update().where(merged_facts.c.id == merged_id)
+                         .values(data=json.dumps(fields, ensure_ascii=False)))
     if links:
         conn.execute(fact_merges.insert(), links)
 
