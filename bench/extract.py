@@ -15,7 +15,6 @@ on this 2-core machine, and under 1 GB of memory.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import tempfile
@@ -23,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest import build_corpus  # noqa: E402  (the shared synthetic corpus)
+from ingest import build_corpus, print_figures  # noqa: E402  (the shared synthetic corpus)
 
 import bilat  # noqa: E402
 from bilat import pipeline  # noqa: E402
@@ -68,12 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bilat-bench-") as tmp:
         figures = run(args.docs, args.words, Path(tmp))
-    if args.json:
-        print(json.dumps(figures))
-        return
-    width = max(map(len, figures))
-    for key, value in figures.items():
-        print(f"{key:<{width}}  {value}")
+    print_figures(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -203,7 +203,12 @@ def main(argv: list[str] | None = None) -> None:
     else:
         with tempfile.TemporaryDirectory(prefix="bilat-bench-") as tmp:
             figures = run(args, Path(tmp))
-    if args.json:
+    print_figures(figures, args.json)
+
+
+def print_figures(figures: dict, as_json: bool = False) -> None:
+    """One JSON object, or aligned ``name  value`` lines (shared by the bench scripts)."""
+    if as_json:
         print(json.dumps(figures))
         return
     width = max(map(len, figures))

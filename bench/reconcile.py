@@ -24,7 +24,6 @@ article with ``bilat ingest`` in a fresh process: cold start included.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import subprocess
@@ -35,7 +34,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest import build_corpus, sentence  # noqa: E402  (the shared synthetic corpus)
+from ingest import build_corpus, print_figures, sentence  # noqa: E402  (the shared synthetic corpus)
 
 import bilat  # noqa: E402
 from bilat.store import merged as merged_store  # noqa: E402
@@ -214,12 +213,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         with tempfile.TemporaryDirectory(prefix="bilat-reconcile-bench-") as tmp:
             figures = run(args.docs, args.words, Path(tmp), args.seed, not args.no_cli)
-    if args.json:
-        print(json.dumps(figures))
-        return
-    width = max(map(len, figures))
-    for key, value in figures.items():
-        print(f"{key:<{width}}  {value}")
+    print_figures(figures, args.json)
 
 
 if __name__ == "__main__":

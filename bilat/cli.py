@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -246,15 +247,14 @@ def export(db, kind, fmt, out_path, merged, once):
     """Export facts, one record per fact and appearance, in the shape of GUIDELINES.md."""
     with store_for(db) as store:
         if out_path:
-            tmp = Path(out_path).with_name(Path(out_path).name + ".tmp")
-            try:
+            written = []
+
+            def write(tmp: Path) -> None:
                 with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                    n = _export(store, fh, kind, fmt, merged, once)
-                tmp.replace(out_path)
-            except OSError as exc:
-                tmp.unlink(missing_ok=True)
-                raise click.ClickException(f"cannot write {out_path}: {exc.strerror or exc}") from None
-            err.print(f"{n} fact(s) written to {escape(out_path)}")
+                    written.append(_export(store, fh, kind, fmt, merged, once))
+
+            _write_file(out_path, write)
+            err.print(f"{written[0]} fact(s) written to {escape(out_path)}")
         else:
             _export(store, sys.stdout, kind, fmt, merged, once)
 
@@ -504,29 +504,46 @@ def sources(db, by, fmt):
     out.print(table)
 
 
-def _write_text(text: str, out_path: str | None) -> None:
-    """Write to ``out_path`` atomically, or to standard output."""
-    if not out_path:
-        click.echo(text, nl=False)
-        return
+def _write_file(out_path: str, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file, so a failed write leaves nothing half-done."""
     tmp = Path(out_path).with_name(Path(out_path).name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        write(tmp)
         tmp.replace(out_path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {out_path}: {exc.strerror or exc}") from None
+
+
+def _write_text(text: str, out_path: str | None) -> None:
+    """Write to ``out_path``, or to standard output."""
+    if not out_path:
+        click.echo(text, nl=False)
+        return
+    _write_file(out_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     err.print(f"written to {escape(out_path)}")
+
+
+def scope_options(formats: tuple[str, ...], help_text: str):
+    """--area, --since, --format and --out, as brief and timeline take them."""
+    def decorate(command):
+        for option in reversed((
+            click.option("--area", help="Only facts of this cooperation area (see areas.yaml)."),
+            click.option("--since", metavar="DATE",
+                         help="Only facts dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+            click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+                         help=help_text),
+            click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
+                         help="Write to this file instead of standard output."),
+        )):
+            command = option(command)
+        return command
+    return decorate
 
 
 @cli.command()
 @db_option
-@click.option("--area", help="Only facts of this cooperation area (see areas.yaml).")
-@click.option("--since", metavar="DATE", help="Only facts dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md", show_default=True,
-              help="Markdown, one self-contained HTML file, or PDF (needs --out).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of standard output.")
+@scope_options(("md", "html", "pdf"), "Markdown, one self-contained HTML file, or PDF (needs --out).")
 def brief(db, area, since, fmt, out_path):
     """A briefing paper built from the store, without a language model.
 
@@ -541,13 +558,7 @@ def brief(db, area, since, fmt, out_path):
     with store_for(db) as store:
         paper = briefing.build_brief(store, area=area, since=since)
     if fmt == "pdf":
-        tmp = Path(out_path).with_name(Path(out_path).name + ".tmp")
-        try:
-            briefing.to_pdf(paper, tmp)
-            tmp.replace(out_path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise click.ClickException(f"cannot write {out_path}: {exc.strerror or exc}") from None
+        _write_file(out_path, lambda tmp: briefing.to_pdf(paper, tmp))
         err.print(f"written to {escape(out_path)}")
         return
     _write_text(briefing.to_markdown(paper) if fmt == "md" else briefing.to_html(paper), out_path)
@@ -555,12 +566,7 @@ def brief(db, area, since, fmt, out_path):
 
 @cli.command()
 @db_option
-@click.option("--area", help="Only facts of this cooperation area (see areas.yaml).")
-@click.option("--since", metavar="DATE", help="Only facts dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True,
-              help="Markdown, one self-contained HTML file, or JSON for scripts.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of standard output.")
+@scope_options(("md", "html", "json"), "Markdown, one self-contained HTML file, or JSON for scripts.")
 def timeline(db, area, since, fmt, out_path):
     """Dated agreements, transfers and events, oldest first, each citing its sources."""
     from bilat.report import timeline as timelines
