@@ -22,6 +22,8 @@ piece of document text escaped) and ``to_pdf`` (fpdf2) render a brief.
 """
 from __future__ import annotations
 
+from functools import cached_property
+
 import datetime as dt
 import html
 import re
@@ -459,7 +461,7 @@ class _Builder:
         profiles = profiling.document_profiles(docs, self.facts)
         filtered = bool(self.area or self.since)
         profiles = [p for p in profiles if p["facts"] or not filtered]
-        conflicts = find_conflicts(self.series)
+        conflicts = self._all_conflicts
         facts_of: dict[int, list[dict]] = {}
         for m in self.facts:
             for doc_id in {r["document_id"] for r in m["reports"]}:
@@ -512,15 +514,38 @@ class _Builder:
         text = f"Its angle is {phrase}; it states {stated_as}"
         return [_item(text, self.cite([self.lib.source(r) for r in reports]))]
 
+    @cached_property
+    def _first_report_by_doc(self) -> dict[int, dict]:
+        """Each document's earliest report among the facts in scope (one pass, not one per document)."""
+        first: dict[int, dict] = {}
+        for m in self.facts:
+            for r in m["reports"]:
+                seen = first.get(r["document_id"])
+                if seen is None or r["start"] < seen["start"]:
+                    first[r["document_id"]] = r
+        return first
+
+    @cached_property
+    def _all_conflicts(self) -> list:
+        return find_conflicts(self.series)
+
+    @cached_property
+    def _conflicts_by_doc(self) -> dict[int, list]:
+        by_doc: dict[int, list] = {}
+        for c in self._all_conflicts:
+            for doc_id in {r["document_id"] for p in (c.a, c.b) for r in p.reports}:
+                by_doc.setdefault(doc_id, []).append(c)
+        return by_doc
+
     def _doc_source(self, doc_id: int) -> list[Source]:
-        reports = [r for m in self.facts for r in m["reports"] if r["document_id"] == doc_id]
-        return [self.lib.source(min(reports, key=lambda r: r["start"]))] if reports else []
+        report = self._first_report_by_doc.get(doc_id)
+        return [self.lib.source(report)] if report else []
 
     def _specificity(self, p: dict, ranked: list[dict], conflicts) -> Item:
         rank = ranked.index(p) + 1
         place = ("the most specific" if rank == 1 else "the least specific" if rank == len(ranked)
                  else f"the {_ordinal(rank)} most specific")
-        disagrees = any(self._in(p["document_id"], c.a) or self._in(p["document_id"], c.b) for c in conflicts)
+        disagrees = bool(self._conflicts_by_doc.get(p["document_id"]))
         text = (f"It is {place} of the {len(ranked)} sources with facts, at {p['facts_per_1000_words']:.1f} facts "
                 f"per 1,000 words; {p['hedged_share']:.0%} of its claims are hedged and "
                 f"{p['corroborated_share']:.0%} are also reported by another document")
@@ -569,9 +594,7 @@ class _Builder:
     def _disagreements(self, p: dict, conflicts) -> list[Item]:
         doc_id = p["document_id"]
         out = []
-        for c in conflicts:
-            if not (self._in(doc_id, c.a) or self._in(doc_id, c.b)):
-                continue
+        for c in self._conflicts_by_doc.get(doc_id, []):
             if self.area and not ({self.by_id.get(x.merged_id, {}).get("area") for x in (c.a, c.b)} & {self.area}):
                 continue
             mine, theirs = (c.a, c.b) if self._in(doc_id, c.a) else (c.b, c.a)
@@ -619,7 +642,7 @@ class _Builder:
         pending.sort(key=lambda m: (m["fields"].get("modality") != "planned", str(fact_date(m) or ""), m["id"]))
         for m in pending:
             items.append(_item(sentence_for(m, self.types), self.cites(m)))
-        for c in find_conflicts(self.series):
+        for c in self._all_conflicts:
             if self.area and not ({self.by_id.get(x.merged_id, {}).get("area") for x in (c.a, c.b)} & {self.area}):
                 continue
             if not (on_or_after(c.a.as_of, self.since) or on_or_after(c.b.as_of, self.since)):
