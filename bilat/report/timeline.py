@@ -500,11 +500,14 @@ def _without_echoes(entries: list[Entry]) -> list[Entry]:
     def quoted(e: Entry) -> bool:
         return "“" in e.text and e.kind == "event"
 
+    same_date: dict = {}
+    for e in entries:  # compare only entries of one date: the whole list would be quadratic
+        same_date.setdefault(e.date, []).append(e)
     keep = []
     for e in entries:
         keys = {c.key for c in e.citations}
-        if quoted(e) and any(o is not e and o.date == e.date and not quoted(o) and keys <= {c.key for c in o.citations}
-                             for o in entries):
+        if quoted(e) and any(o is not e and not quoted(o) and keys <= {c.key for c in o.citations}
+                             for o in same_date[e.date]):
             continue
         keep.append(e)
     return keep
