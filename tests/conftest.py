@@ -43,5 +43,16 @@ def seeds_store(tmp_path_factory):
     s.close()
 
 
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory):
+    """The sample corpus (examples/corpus), ingested once for every test that reads it."""
+    db = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    report = bilat.ingest([str(CORPUS)], db=str(db))
+    assert report.ok, report.failed
+    s = bilat.open_store(db)
+    yield s
+    s.close()
+
+
 def stored_text(store, name: str) -> str:
     return store.document(name)["text"]

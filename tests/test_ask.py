@@ -27,16 +27,6 @@ EXAMPLES = {
 UNANSWERABLE = ["How many submarines does Vietnam operate?", "What did the US say about Mars?"]
 
 
-@pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory):
-    db = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    report = bilat.ingest([str(CORPUS)], db=str(db))
-    assert report.ok, report.failed
-    s = bilat.open_store(db)
-    yield s
-    s.close()
-
-
 def cited(answer, sentence) -> list[dict]:
     """The references a sentence cites, each checked to exist."""
     refs = {r["n"]: r for r in answer.references}

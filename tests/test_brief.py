@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from conftest import CORPUS, needs_shared
+from conftest import needs_shared
 
 import bilat
 from bilat.errors import QueryError
@@ -20,16 +20,6 @@ HOSTILE = "<script>alert(1)</script>"
 @pytest.fixture(scope="module")
 def seeds_brief(seeds_store):
     return briefing.build_brief(seeds_store)
-
-
-@pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory):
-    db = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    report = bilat.ingest([str(CORPUS)], db=str(db))
-    assert report.ok, report.failed
-    s = bilat.open_store(db)
-    yield s
-    s.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,23 +10,14 @@ import sys
 
 import pytest
 
-import bilat
 from bilat.report import evaluate as ev
 from bilat.report.export import export_records
-from conftest import CORPUS, ROOT, SHARED, needs_shared
+from conftest import ROOT, SHARED, needs_shared
 
 FLOORS = json.loads((ROOT / "eval" / "floors.json").read_text())
 SEEDS_GOLD = SHARED / "gold" / "seeds.jsonl"
 CORPUS_GOLD = ROOT / "eval" / "corpus_gold.jsonl"
 KINDS = ("figure", "agreement", "transfer", "event")
-
-
-@pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory):
-    db = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    assert bilat.ingest([str(CORPUS)], db=str(db)).ok
-    with bilat.open_store(db) as store:
-        yield store
 
 
 @pytest.fixture(scope="module")
