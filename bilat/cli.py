@@ -544,19 +544,23 @@ def scope_options(formats: tuple[str, ...], help_text: str):
 @cli.command()
 @db_option
 @scope_options(("md", "html", "pdf"), "Markdown, one self-contained HTML file, or PDF (needs --out).")
-def brief(db, area, since, fmt, out_path):
+@click.option("--fresh", is_flag=True, help="Build the brief anew, ignoring the one the store kept.")
+def brief(db, area, since, fmt, out_path, fresh):
     """A briefing paper built from the store, without a language model.
 
     Five parts: what's happened, key figures, how we got here, what the sources
     say, and what is unconfirmed or open. Every sentence and table row cites
     numbered references (publisher, title, date, file or URL, and the quote).
+    On a large store each part shows its best-supported entries and says how
+    many it leaves out. The brief is kept in the store and reused until a
+    document or fact changes.
     """
     from bilat.report import brief as briefing
 
     if fmt == "pdf" and not out_path:
         raise click.UsageError("--format pdf writes a file: give --out FILE")
     with store_for(db) as store:
-        paper = briefing.build_brief(store, area=area, since=since)
+        paper = briefing.build_brief(store, area=area, since=since, use_cache=not fresh)
     if fmt == "pdf":
         _write_file(out_path, lambda tmp: briefing.to_pdf(paper, tmp))
         err.print(f"written to {escape(out_path)}")

@@ -5,10 +5,12 @@ import json
 import re
 
 import pytest
-from conftest import needs_shared
+from conftest import CORPUS, needs_shared
+from sqlalchemy import select
 
 import bilat
 from bilat.errors import QueryError
+from bilat.store import schema
 from bilat.report import brief as briefing
 from bilat.report import timeline as timelines
 
@@ -199,9 +201,101 @@ def test_parts_are_filled(seeds_brief):
 
 @needs_shared
 def test_brief_is_deterministic(seeds_store, seeds_brief):
-    again = briefing.build_brief(seeds_store)
+    again = briefing.build_brief(seeds_store, use_cache=False)
     assert briefing.to_markdown(again) == briefing.to_markdown(seeds_brief)
     assert briefing.to_html(again) == briefing.to_html(seeds_brief)
+
+
+# -- the kept brief -------------------------------------------------------------------
+
+
+def test_kept_brief_is_reused_until_the_store_changes(tmp_path):
+    db = tmp_path / "kept.db"
+    assert bilat.ingest([str(CORPUS / name) for name in sorted(p.name for p in CORPUS.glob("*.md"))[:4]],
+                        db=str(db)).ok
+    with bilat.open_store(db) as store:
+        fresh = briefing.build_brief(store, use_cache=False)
+        first = briefing.build_brief(store)
+        assert briefing.to_markdown(first) == briefing.to_markdown(fresh)
+        with store.engine.connect() as conn:
+            kept = conn.execute(select(schema.cache.c.name)).scalars().all()
+        assert len(kept) == 1 and kept[0].startswith("brief:")
+        again = briefing.build_brief(store)
+        assert briefing.to_markdown(again) == briefing.to_markdown(fresh)
+        assert briefing.to_html(again) == briefing.to_html(fresh)
+        assert briefing.build_brief(store, area="war_legacy").area == "war_legacy"  # one entry per scope
+    # a new document: the kept brief is stale and must not be served
+    extra = tmp_path / "extra.md"
+    extra.write_text("---\ntitle: Extra\npublisher: Test Wire\npublished: 2031-05-02\n---\n\n"
+                     "On 1 May 2031, the United States delivered four ScanEagle drones to Vietnam's navy.\n",
+                     encoding="utf-8")
+    assert bilat.ingest([str(extra)], db=str(db)).ok
+    with bilat.open_store(db) as store:
+        after = briefing.build_brief(store)
+        assert "Extra" in briefing.to_markdown(after) and "Extra" not in briefing.to_markdown(fresh)
+        assert briefing.to_markdown(after) == briefing.to_markdown(briefing.build_brief(store, use_cache=False))
+        # re-extraction (facts replaced, same documents) also makes it stale
+        doc_id = store.resolve_ref("extra.md")
+        store.replace_facts(doc_id, [])
+        replaced = briefing.build_brief(store)
+        def happened(b):
+            return " ".join(i.text for i in b.section("happened").items)
+
+        assert "ScanEagle" in happened(after) and "ScanEagle" not in happened(replaced)
+
+
+def test_generation_rises_with_every_change(tmp_path):
+    from bilat.store import cache
+
+    db = tmp_path / "gen.db"
+    with bilat.open_store(db) as store, store.engine.connect() as conn:
+        start = int(cache.generation(conn))
+    assert bilat.ingest([str(CORPUS)], db=str(db)).ok
+    with bilat.open_store(db) as store:
+        with store.engine.connect() as conn:
+            after_ingest = int(cache.generation(conn))
+        assert after_ingest > start
+        assert cache.save(store, "probe", "x") and cache.load(store, "probe") == "x"
+        with store.engine.connect() as conn:
+            assert int(cache.generation(conn)) == after_ingest, "saving a result is not a change"
+    assert bilat.ingest([str(CORPUS)], db=str(db)).ok  # idempotent: nothing new
+    with bilat.open_store(db) as store:
+        assert cache.load(store, "probe") == "x"
+
+
+# -- a brief stays readable on a large store ---------------------------------------------
+
+
+def test_capped_parts_say_what_they_leave_out(corpus_store, monkeypatch):
+    full = briefing.build_brief(corpus_store, use_cache=False)
+    small = {key: 2 for key in briefing.LIMITS} | {"disagreements": 0}
+    monkeypatch.setattr(briefing, "LIMITS", small)
+    monkeypatch.setattr(briefing, "MAX_CITES", 1)
+    capped = briefing.build_brief(corpus_store, use_cache=False)
+    assert len(capped.section("happened").items) == 2 < len(full.section("happened").items)
+    assert len(capped.section("history").items) == 2 < len(full.section("history").items)
+    assert len(capped.section("figures").table.rows) == 2 < len(full.section("figures").table.rows)
+    assert len(capped.section("sources").subsections) == 2 < len(full.section("sources").subsections)
+    for key in ("happened", "history", "figures", "sources"):
+        note = capped.section(key).omitted
+        assert note and re.search(r"This part shows 2 of \d+ ", note) and "`bilat " in note, (key, note)
+        assert full.section(key).omitted is None
+    # the sources kept are those with the most facts
+    facts = {p["document_id"]: p["facts"] for p in corpus_store.source_profiles()}
+    kept = [int(s.key.split("-")[1]) for s in capped.section("sources").subsections]
+    assert min(facts[d] for d in kept) >= max(v for d, v in facts.items() if d not in kept)
+    # one citation per statement, the others counted; every reference is cited
+    parts = [p for _, item in capped.all_items() for p in item.parts]
+    assert all(len(p.citations) <= 1 for p in parts)
+    assert any(p.more for p in parts)
+    markdown = briefing.to_markdown(capped)
+    assert re.search(r"\[\d+ \+\d+ more\]", markdown)
+    cited = {n for p in parts for n in p.citations}
+    assert cited == set(range(1, len(capped.references) + 1))
+    assert len(capped.references) < len(full.references)
+    html = briefing.to_html(capped)
+    assert "This part shows 2 of" in html and "more]</sup>" in html
+    assert "_This part shows 2 of" in markdown
 
 
 # -- filters --------------------------------------------------------------------------

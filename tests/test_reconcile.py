@@ -832,3 +832,32 @@ def test_cli_export_merged(corpus_db):
     header = csv_text.splitlines()[0].split(",")
     assert "n_sources" in header and "documents" in header
     assert len(csv_text.splitlines()) == 1 + sum(1 for r in records if r["kind"] == "figure")
+
+
+def test_conflicts_match_checking_every_pair():
+    """find_conflicts skips pairs that cannot share a period; it must find exactly
+    what comparing every pair of one series finds."""
+    import random
+
+    from bilat.resolve.series import Point, Series, find_conflicts, overlaps, same_period
+
+    rng = random.Random(7)
+    dates = ["2021", "2021-03", "2021-03-05", "2021-03-20", "2021-04", "2021-04-02", "2022", "2022-01-09", None]
+    points = []
+    for i in range(160):
+        docs = rng.sample(range(12), rng.choice([1, 1, 2]))
+        points.append(Point(f"m{i}", float(rng.choice([90, 100, 101, 120, 300])), "USD",
+                            rng.choice(["exact", "approx", "at_least", "at_most"]), rng.choice(dates),
+                            rng.choice(["level", "level", "increment"]), len(docs),
+                            [{"document_id": d} for d in docs]))
+    points.sort(key=lambda p: (p.as_of or "", p.value))
+    series = Series("x", "X", "USD", "general", points)
+    expected = [
+        (a.merged_id, b.merged_id) for a, b in combinations(
+            [p for p in points if p.change != "increment" and p.as_of], 2)
+        if a.as_of[:4] == b.as_of[:4] and same_period(a.as_of, b.as_of)
+        and a.documents - b.documents and b.documents - a.documents and not overlaps(a, b)]
+    found = [(c.a.merged_id, c.b.merged_id) for c in find_conflicts([series])]
+    assert len(expected) > 50
+    assert sorted(found) == sorted(expected)
+    assert all("cannot both be true" in c.reason for c in find_conflicts([series])[:3])

@@ -25,13 +25,19 @@ from __future__ import annotations
 from functools import cached_property
 
 import datetime as dt
+import hashlib
 import html
+import json
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bilat import __version__
+from bilat.bulk import without_gc
+from bilat.store import cache
 from bilat.extract import AREAS
 from bilat.resolve import profiles as profiling
 from bilat.resolve.series import EXACT_TOLERANCE, Point, Series, build_series, find_conflicts, overlaps
@@ -74,6 +80,12 @@ EMPTY = "Nothing in the store for this selection."
 METHOD = ("Generated from the bilat store without a language model; every statement cites the document and the "
           "quote it rests on.")
 RECENT_DAYS = 365
+# A statement cites at most this many sources; the rest are counted ("+12 more").
+MAX_CITES = 6
+# A brief stays readable on a store of thousands of documents: each part shows at
+# most this many entries, the best supported, and says what it leaves out.
+LIMITS = {"happened": 30, "figures": 40, "history": 100, "sources": 25, "talks": 15, "pending": 15,
+          "conflicts": 10, "undated": 10, "disagreements": 3, "previous": 6}
 KIND_ORDER = {"event": 0, "agreement": 1, "transfer": 2, "figure": 3}
 EVENT_ORDER = ("visit", "talks", "agreement_signing", "relationship_upgrade", "delivery", "exercise", "port_call",
                "expo", "announcement", "cancellation", "other")
@@ -102,12 +114,23 @@ class Reference:
                 "start": self.start, "end": self.end}
 
 
+class Cites(list):
+    """Reference numbers, and how many further sources state the same but are not listed."""
+
+    more = 0
+
+
 @dataclass
 class Part:
-    """A stretch of text followed by its citations."""
+    """A stretch of text followed by its citations; ``more`` counts the
+    further sources that state it, beyond the ones cited (see ``MAX_CITES``)."""
 
     text: str
     citations: list[int] = field(default_factory=list)
+    more: int = 0
+
+    def __post_init__(self):
+        self.more = self.more or getattr(self.citations, "more", 0)
 
 
 @dataclass
@@ -143,6 +166,7 @@ class Section:
     notes: list[Item] = field(default_factory=list)
     subsections: list[Section] = field(default_factory=list)
     meta: str | None = None  # a sub-heading's second line (source subsections)
+    omitted: str | None = None  # what a capped section leaves out, and where to find it
 
     @property
     def empty(self) -> bool:
@@ -205,16 +229,22 @@ class Citer:
         self.numbers: dict[tuple, int] = {}
         self.references: list[Reference] = []
 
-    def __call__(self, sources) -> list[int]:
-        out = []
-        for s in sources:
+    def __call__(self, sources) -> Cites:
+        unique = list({s.key: s for s in sources}.values())
+        chosen = unique
+        if len(unique) > MAX_CITES:  # sources already in the list first, then in the order given
+            chosen = sorted(unique, key=lambda s: s.key not in self.numbers)[:MAX_CITES]
+        out = Cites()
+        out.more = len(unique) - len(chosen)
+        for s in chosen:
             if s.key not in self.numbers:
                 self.numbers[s.key] = len(self.references) + 1
                 self.references.append(Reference(
                     len(self.references) + 1, s.document_id, s.name, s.location, s.publisher, s.title,
                     s.published, s.quote, s.start, s.end))
             out.append(self.numbers[s.key])
-        return sorted(set(out))
+        out.sort()
+        return out
 
 
 def _item(text: str, cites: list[int], lead: str | None = None) -> Item:
@@ -241,6 +271,7 @@ class _Row:
     matches: list[tuple[dict, Point]]  # same amount under another (untracked) description
     earlier: list[Point]         # other values, newest first
     areas: set[str]
+    documents: frozenset[int] | None = None  # every document behind the row, once asked
 
     @property
     def date(self) -> str | None:
@@ -293,6 +324,7 @@ class _Builder:
             if s.key.startswith("auto:"):
                 for p in s.points:
                     auto_points[p.merged_id] = (s, p)
+        auto_points = dict(sorted(auto_points.items()))  # by id: matches never depend on load order
         rows, absorbed = [], set()
         for s in self.series:
             if s.key.startswith("auto:"):
@@ -311,9 +343,11 @@ class _Builder:
         rows.sort(key=lambda r: r.date or "", reverse=True)
         return rows
 
-    def _docs(self, row: _Row) -> set[int]:
-        pts = [row.shown, *row.backing, *(p for _, p in row.matches)]
-        return {r["document_id"] for p in pts for r in p.reports}
+    def _docs(self, row: _Row) -> frozenset[int]:
+        if row.documents is None:
+            row.documents = frozenset().union(*(p.documents for p in (row.shown, *row.backing,
+                                                                      *(q for _, q in row.matches))))
+        return row.documents
 
     def _row(self, s: Series, auto_points: dict) -> _Row | None:
         areas = {self.by_id[p.merged_id]["area"] for p in s.points if p.merged_id in self.by_id}
@@ -337,7 +371,7 @@ class _Builder:
         earlier = [p for p in reversed(points) if p is not shown and p not in backing]
         matches = []
         if is_currency(s.unit) and shown.value >= 1e6:
-            for mid, (other, p) in sorted(auto_points.items()):
+            for mid, (other, p) in auto_points.items():
                 fact = self.by_id.get(mid)
                 if fact is None or other.unit != s.unit or len(other.points) != 1:
                     continue
@@ -360,7 +394,9 @@ class _Builder:
 
     # -- sections
     def happened(self) -> Section:
-        found: list[tuple[str, tuple, Item]] = []
+        # (date, order within a date, support, how to word it): worded only once chosen,
+        # since wording a statement numbers its references
+        found: list[tuple[str, tuple, int, Callable[[], Item]]] = []
         events = [m for m in self.of_kind("event") if (m["fields"].get("modality") or "occurred") == "occurred"]
         drop = redundant_events(events, self.of_kind("agreement") + self.of_kind("transfer"))
         candidates = [m for m in events if m["id"] not in drop] + self.of_kind("agreement") + [
@@ -368,15 +404,18 @@ class _Builder:
         for m in candidates:
             date = fact_date(m)
             if self.recent(date):
-                found.append((str(date), self._weight(m), _item(sentence_for(m, self.types), self.cites(m))))
+                found.append((str(date), self._weight(m), m["sources"],
+                              lambda m=m: _item(sentence_for(m, self.types), self.cites(m))))
         for row in self.rows:
             if self.recent(row.date):
                 found.append((str(row.date), (KIND_ORDER["figure"], self._area_rank(row), -len(self._docs(row)),
-                                              row.series.label), self.figure_item(row)))
+                                              row.series.label), len(self._docs(row)), lambda row=row: self.figure_item(row)))
+        shown = best_supported(found, LIMITS["happened"], support=lambda x: x[2], newest=lambda x: x[0])
         # newest first; on one date: events (visits and talks before the rest), agreements, transfers, figures
-        found.sort(key=lambda x: x[1])
-        found.sort(key=lambda x: x[0], reverse=True)
-        return Section("happened", "What's happened", items=[x[2] for x in found])
+        shown.sort(key=lambda x: x[1])
+        shown.sort(key=lambda x: x[0], reverse=True)
+        return Section("happened", "What's happened", items=[x[3]() for x in shown],
+                       omitted=omitted([(len(shown), len(found), "recent developments")], "`bilat timeline`"))
 
     def _weight(self, m: dict) -> tuple:
         f = m["fields"]
@@ -412,15 +451,21 @@ class _Builder:
     def figures(self) -> Section:
         table = Table(["Measure", "Current value", "As of", "Previous values", "Sources"], [])
         notes = []
-        for row in self.rows:
+        chosen = best_supported(self.rows, LIMITS["figures"], support=lambda r: len(self._docs(r)),
+                                newest=lambda r: r.date or "")
+        kept = {id(r) for r in chosen}
+        for row in (r for r in self.rows if id(r) in kept):
             p = row.shown
             value = Item([Part(figure_value(p.value, p.unit, p.qualifier, p.change),
                                self.cites(p, *row.backing, *(q for _, q in row.matches)))], end="")
             earlier = []
-            for q in row.earlier:
+            for q in row.earlier[:LIMITS["previous"]]:
                 sep = "; " if earlier else ""
                 earlier.append(Part(f"{sep}{figure_value(q.value, q.unit, q.qualifier, q.change)} "
                                     f"({short_date(q.as_of) if q.as_of else 'undated'})", self.cites(q)))
+            if len(row.earlier) > LIMITS["previous"]:
+                earlier.append(Part(f"; and {len(row.earlier) - LIMITS['previous']:,} older values "
+                                    "(`bilat figures` lists them)"))
             n = len(self._docs(row))
             mark = "†" if row.matches else ""
             table.rows.append([
@@ -433,20 +478,23 @@ class _Builder:
                 notes.append(Item([Part(f"† {row.series.label}: one source gives the same amount, "
                                         f"{figure_value(q.value, q.unit, q.qualifier)}, as “{_figure_label(fact)}” "
                                         f"without naming the measure; it is counted as a source", self.cites(q))]))
-        return Section("figures", "Key figures", table=table if table.rows else None, notes=notes)
+        return Section("figures", "Key figures", table=table if table.rows else None, notes=notes,
+                       omitted=omitted([(len(chosen), len(self.rows), "measures")], "`bilat figures`"))
 
     def history(self) -> Section:
         settled = [m for m in self.facts if m["kind"] in ("agreement", "transfer", "event") and not self._open(m)]
-        items = []
-        for e in entries_for(settled, self.lib):
-            if self.recent(e.date):
-                continue
-            items.append(Item([Part(without_date(e), self.cite(e.citations))], lead=short_date(e.date)))
+        dated = [e for e in entries_for(settled, self.lib) if not self.recent(e.date)]
         undated = [m for m in settled if m["kind"] in ("agreement", "transfer") and not fact_date(m)]
         undated.sort(key=lambda m: (KIND_ORDER[m["kind"]], -m["sources"], m["label"]))
-        for m in undated:
-            items.append(Item([Part(cap(clause_for(m, self.types)), self.cites(m))], lead="Undated"))
-        return Section("history", "How we got here", items=items)
+        found = ([(e, len({s.document_id for s in e.citations})) for e in dated]
+                 + [(m, m["sources"]) for m in undated])
+        chosen = {id(x) for x, _ in best_supported(found, LIMITS["history"], support=lambda x: x[1])}
+        items = [Item([Part(without_date(e), self.cite(e.citations))], lead=short_date(e.date))
+                 for e in dated if id(e) in chosen]
+        items += [Item([Part(cap(clause_for(m, self.types)), self.cites(m))], lead="Undated")
+                  for m in undated if id(m) in chosen]
+        return Section("history", "How we got here", items=items,
+                       omitted=omitted([(len(items), len(found), "earlier developments")], "`bilat timeline`"))
 
     def _open(self, m: dict) -> bool:
         f = m["fields"]
@@ -467,8 +515,10 @@ class _Builder:
             for doc_id in {r["document_id"] for r in m["reports"]}:
                 facts_of.setdefault(doc_id, []).append(m)
         ranked = [p for p in profiles if p["facts"]]
+        chosen = {p["document_id"] for p in best_supported(profiles, LIMITS["sources"], support=lambda p: p["facts"],
+                                                             newest=lambda p: p.get("published") or "")}
         subs = []
-        for p in profiles:
+        for p in (p for p in profiles if p["document_id"] in chosen):
             doc = self.lib.docs[p["document_id"]]
             mine = facts_of.get(p["document_id"], [])
             sub = Section(f"source-{p['document_id']}", _source_heading(doc), meta=_source_meta(doc))
@@ -478,7 +528,9 @@ class _Builder:
                 sub.items += self._only_here(p)
                 sub.items += self._disagreements(p, conflicts)
             subs.append(sub)
-        return Section("sources", "What the sources say", subsections=subs)
+        return Section("sources", "What the sources say", subsections=subs,
+                       omitted=omitted([(len(subs), len(profiles), "sources")], "`bilat sources`",
+                                       chosen_by="those with the most facts"))
 
     def _own(self, fact: dict, doc_id: int) -> list[dict]:
         return [r for r in fact["reports"] if r["document_id"] == doc_id]
@@ -533,9 +585,22 @@ class _Builder:
     def _conflicts_by_doc(self) -> dict[int, list]:
         by_doc: dict[int, list] = {}
         for c in self._all_conflicts:
-            for doc_id in {r["document_id"] for p in (c.a, c.b) for r in p.reports}:
+            for doc_id in c.a.documents | c.b.documents:
                 by_doc.setdefault(doc_id, []).append(c)
         return by_doc
+
+    @cached_property
+    def _undated_inconsistent_by_doc(self) -> dict[int, list]:
+        by_doc: dict[int, list] = {}
+        for row in self.rows:
+            for q in row.earlier:
+                if q.status == "undated, inconsistent":
+                    for doc_id in sorted({r["document_id"] for r in q.reports}):
+                        by_doc.setdefault(doc_id, []).append((row, q))
+        return by_doc
+
+    def _in_area(self, c) -> bool:
+        return not self.area or bool({self.by_id.get(x.merged_id, {}).get("area") for x in (c.a, c.b)} & {self.area})
 
     def _doc_source(self, doc_id: int) -> list[Source]:
         report = self._first_report_by_doc.get(doc_id)
@@ -594,9 +659,9 @@ class _Builder:
     def _disagreements(self, p: dict, conflicts) -> list[Item]:
         doc_id = p["document_id"]
         out = []
-        for c in self._conflicts_by_doc.get(doc_id, []):
-            if self.area and not ({self.by_id.get(x.merged_id, {}).get("area") for x in (c.a, c.b)} & {self.area}):
-                continue
+        mine_all = [c for c in self._conflicts_by_doc.get(doc_id, []) if self._in_area(c)]
+        mine_all.sort(key=lambda c: -(c.a.sources + c.b.sources))  # the best supported first
+        for c in mine_all[:LIMITS["disagreements"]]:
             mine, theirs = (c.a, c.b) if self._in(doc_id, c.a) else (c.b, c.a)
             other = [r for r in theirs.reports if r["document_id"] != doc_id]
             who = join_names(sorted({r.get("publisher") or (f"“{r['title']}”" if r.get("title") else None)
@@ -608,17 +673,19 @@ class _Builder:
                 Part(f", the other source {figure_value(theirs.value, theirs.unit, theirs.qualifier)}",
                      self.cite(self.sources(other))),
             ]))
-        for row in self.rows:
-            for q in row.earlier:
-                if q.status == "undated, inconsistent" and self._in(doc_id, q):
-                    cur = row.shown
-                    out.append(Item([
-                        Part(f"Its undated figure for {row.series.label}, "
-                             f"{figure_value(q.value, q.unit, q.qualifier)}, does not match",
-                             self.cite([self.lib.source(r) for r in self._first_per_doc(q.reports, doc_id)])),
-                        Part(f" the current {figure_value(cur.value, cur.unit, cur.qualifier)} "
-                             f"({long_date(cur.as_of)})", self.cites(cur)),
-                    ]))
+        if len(mine_all) > LIMITS["disagreements"]:
+            more = len(mine_all) - LIMITS["disagreements"]
+            out.append(_item(f"It disagrees with other sources on {more:,} more figure{'s' if more != 1 else ''} "
+                             "(`bilat conflicts` lists them)", self.cite(self._doc_source(doc_id))))
+        for row, q in self._undated_inconsistent_by_doc.get(doc_id, [])[:LIMITS["disagreements"]]:
+            cur = row.shown
+            out.append(Item([
+                Part(f"Its undated figure for {row.series.label}, "
+                     f"{figure_value(q.value, q.unit, q.qualifier)}, does not match",
+                     self.cite([self.lib.source(r) for r in self._first_per_doc(q.reports, doc_id)])),
+                Part(f" the current {figure_value(cur.value, cur.unit, cur.qualifier)} "
+                     f"({long_date(cur.as_of)})", self.cites(cur)),
+            ]))
         return out
 
     def _first_per_doc(self, reports, doc_id) -> list[dict]:
@@ -629,7 +696,8 @@ class _Builder:
         items = []
         talks = [m for m in self.of_kind("transfer") if m["fields"].get("status") == "in_talks"]
         talks.sort(key=lambda m: (-m["sources"], m["fields"].get("item") or ""))
-        for m in talks:
+        counts = [(min(len(talks), LIMITS["talks"]), len(talks), "reported talks")]
+        for m in talks[:LIMITS["talks"]]:
             date = fact_date(m)
             text = transfer_clause(m["fields"])
             if date:
@@ -639,36 +707,61 @@ class _Builder:
                    in ("planned", "reported")]
         restated = redundant_events(pending, self.of_kind("agreement") + self.of_kind("transfer"))
         pending = [m for m in pending if m["id"] not in restated]
+        chosen = {m["id"] for m in best_supported(pending, LIMITS["pending"], support=lambda m: m["sources"])}
+        counts.append((len(chosen), len(pending), "planned or reported events"))
         pending.sort(key=lambda m: (m["fields"].get("modality") != "planned", str(fact_date(m) or ""), m["id"]))
         for m in pending:
-            items.append(_item(sentence_for(m, self.types), self.cites(m)))
-        for c in self._all_conflicts:
-            if self.area and not ({self.by_id.get(x.merged_id, {}).get("area") for x in (c.a, c.b)} & {self.area}):
-                continue
-            if not (on_or_after(c.a.as_of, self.since) or on_or_after(c.b.as_of, self.since)):
-                continue
+            if m["id"] in chosen:
+                items.append(_item(sentence_for(m, self.types), self.cites(m)))
+        disputed = [c for c in self._all_conflicts if self._in_area(c)
+                    and (on_or_after(c.a.as_of, self.since) or on_or_after(c.b.as_of, self.since))]
+        shown = best_supported(disputed, LIMITS["conflicts"], support=lambda c: c.a.sources + c.b.sources,
+                               newest=lambda c: max(c.a.as_of or "", c.b.as_of or ""))
+        counts.append((len(shown), len(disputed), "disagreements"))
+        for c in shown:
             items.append(Item([
                 Part(f"Sources disagree on {c.series.label} for {_period(c.a.as_of, c.b.as_of)}: "
                      f"{figure_value(c.a.value, c.a.unit, c.a.qualifier)}", self.cites(c.a)),
                 Part(f" against {figure_value(c.b.value, c.b.unit, c.b.qualifier)}", self.cites(c.b)),
             ]))
-        for row in self.rows:
-            for q in row.earlier:
-                if q.status == "undated, inconsistent":
-                    cur = row.shown
-                    items.append(Item([
-                        Part(f"An undated figure of {figure_value(q.value, q.unit, q.qualifier)} for "
-                             f"{row.series.label} does not match", self.cites(q)),
-                        Part(f" the current value, {figure_value(cur.value, cur.unit, cur.qualifier)} as of "
-                             f"{long_date(cur.as_of)}", self.cites(cur)),
-                    ]))
-        return Section("open", "Unconfirmed and open", items=items)
+        mismatched = [(row, q) for row in self.rows for q in row.earlier if q.status == "undated, inconsistent"]
+        kept = best_supported(mismatched, LIMITS["undated"], support=lambda x: x[1].sources)
+        counts.append((len(kept), len(mismatched), "undated figures that do not match"))
+        for row, q in kept:
+            cur = row.shown
+            items.append(Item([
+                Part(f"An undated figure of {figure_value(q.value, q.unit, q.qualifier)} for "
+                     f"{row.series.label} does not match", self.cites(q)),
+                Part(f" the current value, {figure_value(cur.value, cur.unit, cur.qualifier)} as of "
+                     f"{long_date(cur.as_of)}", self.cites(cur)),
+            ]))
+        return Section("open", "Unconfirmed and open", items=items,
+                       omitted=omitted(counts, "`bilat facts` and `bilat conflicts`"))
 
     def build(self) -> Brief:
         sections = [self.happened(), self.figures(), self.history(), self.sources_section(), self.open_section()]
         involved = {r.document_id for r in self.cite.references}
         return Brief(self.title, self.area, self.since, self.as_of, self.recent_from, len(involved),
                      self.first_published, self.as_of, sections, self.cite.references)
+
+
+def best_supported(entries: list, limit: int, support: Callable, newest: Callable | None = None) -> list:
+    """At most ``limit`` entries: the most supported, then the newest; in their given order."""
+    if len(entries) <= limit:
+        return list(entries)
+    order = sorted(range(len(entries)), key=lambda i: newest(entries[i]), reverse=True) if newest else range(
+        len(entries))
+    keep = set(sorted(order, key=lambda i: -support(entries[i]))[:limit])  # sorted() is stable: ties stay newest
+    return [e for i, e in enumerate(entries) if i in keep]
+
+
+def omitted(counts: list[tuple[int, int, str]], where: str, chosen_by: str = "the best supported") -> str | None:
+    """The note under a capped part: ``counts`` are (shown, found, what)."""
+    cut = [f"{shown:,} of {found:,} {what}" for shown, found, what in counts if found > shown]
+    if not cut:
+        return None
+    listing = cut[0] if len(cut) == 1 else ", ".join(cut[:-1]) + " and " + cut[-1]
+    return f"This part shows {listing}, {chosen_by}; {where} {'list' if ' and ' in where else 'lists'} them all."
 
 
 def _period(a: str, b: str) -> str:
@@ -702,11 +795,54 @@ def _source_meta(doc: dict) -> str:
     return f"{date} · {doc.get('name')}"
 
 
-def build_brief(store, area: str | None = None, since=None, title: str | None = None) -> Brief:
+@without_gc
+def build_brief(store, area: str | None = None, since=None, title: str | None = None,
+                use_cache: bool = True) -> Brief:
     """The brief for ``area`` (all areas when None) and facts dated on or after
     ``since`` (YYYY, YYYY-MM or YYYY-MM-DD; undated facts count with their
-    sources' publication dates)."""
-    return _Builder(store, area, since, title).build()
+    sources' publication dates).
+
+    A brief depends only on the store, so it is kept there and reused until a
+    document or fact changes (:mod:`bilat.store.cache`); ``use_cache=False``
+    always builds it afresh.
+    """
+    check_area(area)
+    name = _cache_name(area, parse_since(since), title)
+    if use_cache:
+        kept = cache.load(store, name)
+        if kept is not None:
+            return brief_from_json(kept)
+    paper = _Builder(store, area, since, title).build()
+    if use_cache:
+        cache.save(store, name, brief_to_json(paper))
+    return paper
+
+
+def _cache_name(area, since, title) -> str:
+    # the code that words a brief is part of the key: a new bilat never serves an old wording
+    code = hashlib.sha256(b"".join(Path(__file__).with_name(f).read_bytes() for f in ("brief.py", "timeline.py")))
+    return "brief:" + json.dumps([__version__, code.hexdigest()[:16], area, since, title])
+
+
+def brief_to_json(brief: Brief) -> str:
+    return json.dumps(asdict(brief), ensure_ascii=False)
+
+
+def brief_from_json(text: str) -> Brief:
+    data = json.loads(text)
+
+    def item(d: dict) -> Item:
+        return Item([Part(p["text"], p["citations"], p["more"]) for p in d["parts"]], d["lead"], d["end"])
+
+    def section(d: dict) -> Section:
+        table = Table(d["table"]["columns"], [[item(c) for c in row] for row in d["table"]["rows"]]) \
+            if d["table"] else None
+        return Section(d["key"], d["title"], [item(i) for i in d["items"]], table, [item(i) for i in d["notes"]],
+                       [section(x) for x in d["subsections"]], d["meta"], d["omitted"])
+
+    data["sections"] = [section(x) for x in data["sections"]]
+    data["references"] = [Reference(**r) for r in data["references"]]
+    return Brief(**data)
 
 
 # -- Markdown --------------------------------------------------------------------------------
@@ -719,12 +855,16 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
 
 
-def md_cites(numbers: list[int]) -> str:
-    return f" [{', '.join(map(str, numbers))}]" if numbers else ""
+def md_cites(numbers: list[int], more: int = 0) -> str:
+    return f" [{', '.join(map(str, numbers))}{more_sources(more)}]" if numbers else ""
+
+
+def more_sources(more: int) -> str:
+    return f" +{more:,} more" if more else ""
 
 
 def md_item(item: Item) -> str:
-    return "".join(md_escape(p.text) + md_cites(p.citations) for p in item.parts) + item.end
+    return "".join(md_escape(p.text) + md_cites(p.citations, p.more) for p in item.parts) + item.end
 
 
 def md_reference(number: int, ref) -> str:
@@ -774,6 +914,8 @@ def _md_section(section: Section) -> list[str]:
         if sub.meta:
             out += [f"_{md_escape(sub.meta)}_", ""]
         out += [f"- {md_item(i)}" for i in sub.items] + [""]
+    if section.omitted:
+        out += [f"_{md_escape(section.omitted)}_", ""]
     return out
 
 
@@ -825,7 +967,8 @@ td.asof, td.n { white-space: nowrap; font-variant-numeric: lining-nums tabular-n
 td.n { text-align: right; }
 td.prev { color: var(--muted); font-size: 13px; }
 .notes { font-size: 13px; color: var(--muted); }
-.empty { color: var(--muted); font-style: italic; }
+.empty, .omitted { color: var(--muted); font-style: italic; }
+.omitted { font-size: 13px; margin: 8px 0 0; }
 .source { border-left: 3px solid var(--rule); padding-left: 14px; margin: 16px 0; }
 .source h3 .pub { font-variant: small-caps; letter-spacing: .04em; font-weight: 700; }
 .source ul.items li::before { background: var(--muted); }
@@ -860,15 +1003,15 @@ def html_page(title: str, body: str) -> str:
             f'<style>{CSS}</style>\n</head>\n<body>\n<main class="paper">\n{body}\n</main>\n</body>\n</html>\n')
 
 
-def cite_html(numbers: list[int]) -> str:
+def cite_html(numbers: list[int], more: int = 0) -> str:
     if not numbers:
         return ""
     links = ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in numbers)
-    return f'<sup class="cite">[{links}]</sup>'
+    return f'<sup class="cite">[{links}{html.escape(more_sources(more))}]</sup>'
 
 
 def _html_item(item: Item) -> str:
-    return "".join(html.escape(p.text) + cite_html(p.citations) for p in item.parts) + html.escape(item.end)
+    return "".join(html.escape(p.text) + cite_html(p.citations, p.more) for p in item.parts) + html.escape(item.end)
 
 
 def _safe_url(location: str) -> str | None:
@@ -913,6 +1056,8 @@ def _html_section(section: Section) -> str:
         items = "".join(f"<li>{_html_item(i)}</li>" for i in sub.items)
         out.append(f'<div class="source"><h3><span class="pub">{esc(pub)}</span>'
                    f'{": " + esc(title) if title else ""}</h3>{meta}<ul class="items">{items}</ul></div>')
+    if section.omitted:
+        out.append(f'<p class="omitted">{esc(section.omitted)}</p>')
     return "".join(out)
 
 
@@ -1047,35 +1192,35 @@ class _PDF:
             pdf.write(height, self.t(part.text))
             if part.citations:
                 following = item.parts[i + 1].text if i + 1 < len(item.parts) else item.end
-                self.keep_together(part.citations, following.split(" ", 1)[0], size, family, height)
-                self.write_cites(part.citations, size, height)
+                self.keep_together(part, following.split(" ", 1)[0], size, family, height)
+                self.write_cites(part, size, height)
         self.font(family, size)
         pdf.set_text_color(*self.INK)
         pdf.write(height, item.end)
 
-    def keep_together(self, numbers: list[int], after: str, size: float, family: str, height: float) -> None:
+    def keep_together(self, part: Part, after: str, size: float, family: str, height: float) -> None:
         """Break the line before a citation when it and the punctuation after it
         would not fit, so that no line starts with a lone period or comma."""
         pdf = self.pdf
         self.font("sans", size)  # fpdf2 measures superscript at the full size
-        width = pdf.get_string_width(_plain_cites(numbers))
+        width = pdf.get_string_width(_plain_cites(part.citations, part.more))
         self.font(family, size)
         width += pdf.get_string_width(self.t(after))
         if pdf.get_x() + width > pdf.w - pdf.r_margin:
             pdf.ln(height)
             pdf.set_x(pdf.l_margin)
 
-    def write_cites(self, numbers: list[int], size: float, height: float) -> None:
+    def write_cites(self, part: Part, size: float, height: float) -> None:
         pdf = self.pdf
         self.font("sans", size)
         pdf.char_vpos = "SUP"
         pdf.set_text_color(*self.ACCENT)
         pdf.write(height, "[")
-        for i, n in enumerate(numbers):
+        for i, n in enumerate(part.citations):
             if i:
                 pdf.write(height, ", ")
             pdf.write(height, str(n), link=self.link(n))
-        pdf.write(height, "]")
+        pdf.write(height, more_sources(part.more) + "]")
         pdf.char_vpos = "LINE"
         pdf.set_text_color(*self.INK)
 
@@ -1167,7 +1312,7 @@ class _PDF:
             for cells in table.rows:
                 row = t.row()
                 for i, cell in enumerate(cells):
-                    text = self.t("".join(p.text + _plain_cites(p.citations) for p in cell.parts))
+                    text = self.t("".join(p.text + _plain_cites(p.citations, p.more) for p in cell.parts))
                     style = FontFace(emphasis="BOLD") if i == 1 else None
                     row.cell(text, style=style)
         pdf.ln(2)
@@ -1241,6 +1386,10 @@ class _PDF:
                 self.bullet(note)
             for sub in section.subsections:
                 self.source_block(sub)
+            if section.omitted:
+                self.font("sans", 8.5, "I")
+                pdf.set_text_color(*self.MUTED)
+                pdf.multi_cell(0, 4.6, self.t(section.omitted), align="L", new_x="LMARGIN", new_y="NEXT")
         self.references()
         pdf.output(str(path))
 
@@ -1249,8 +1398,8 @@ def _title(ref) -> str:
     return (ref.title or ref.name or "").strip().rstrip(".")
 
 
-def _plain_cites(numbers: list[int]) -> str:
-    return f" [{', '.join(map(str, numbers))}]" if numbers else ""
+def _plain_cites(numbers: list[int], more: int = 0) -> str:
+    return f" [{', '.join(map(str, numbers))}{more_sources(more)}]" if numbers else ""
 
 
 def to_pdf(brief: Brief, path) -> Path:

@@ -503,10 +503,10 @@ def _without_echoes(entries: list[Entry]) -> list[Entry]:
     same_date: dict = {}
     for e in entries:  # compare only entries of one date: the whole list would be quadratic
         same_date.setdefault(e.date, []).append(e)
+    keys = {id(e): {c.key for c in e.citations} for e in entries}
     keep = []
     for e in entries:
-        keys = {c.key for c in e.citations}
-        if quoted(e) and any(o is not e and not quoted(o) and keys <= {c.key for c in o.citations}
+        if quoted(e) and any(o is not e and not quoted(o) and keys[id(e)] <= keys[id(o)]
                              for o in same_date[e.date]):
             continue
         keep.append(e)

@@ -10,8 +10,11 @@ breakdown or a change, not a disagreement.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import combinations
+from functools import cached_property
+
+from bilat.bulk import without_gc
 
 EXACT_TOLERANCE = 0.005
 APPROX_TOLERANCE = 0.10
@@ -43,6 +46,11 @@ class Point:
         tolerance = APPROX_TOLERANCE if self.qualifier == "approx" else EXACT_TOLERANCE
         return self.value * (1 + tolerance) if self.qualifier != "at_most" else self.value
 
+    @cached_property
+    def documents(self) -> frozenset:
+        """The documents stating this value."""
+        return frozenset(r.get("document_id") for r in self.reports)
+
     def as_dict(self) -> dict:
         return {"id": self.merged_id, "value": self.value, "unit": self.unit, "qualifier": self.qualifier,
                 "as_of": self.as_of, "change": self.change, "status": self.status, "sources": self.sources,
@@ -73,7 +81,10 @@ class Conflict:
     series: Series
     a: Point
     b: Point
-    reason: str
+
+    @property
+    def reason(self) -> str:  # worded when asked: a large store can hold many conflicts
+        return f"{_describe(self.a)} and {_describe(self.b)} for the same period cannot both be true"
 
     def as_dict(self) -> dict:
         return {"measure": self.series.label, "key": self.series.key, "unit": self.series.unit,
@@ -89,6 +100,7 @@ def _report_summary(report: dict) -> dict:
             "quote": report.get("quote"), "start": report.get("start"), "end": report.get("end")}
 
 
+@without_gc
 def build_series(merged_figures: list[dict]) -> list[Series]:
     grouped: dict[tuple, Series] = {}
     for fact in merged_figures:
@@ -133,6 +145,7 @@ def same_period(a: str | None, b: str | None) -> bool:
     return a[:precision] == b[:precision]
 
 
+@without_gc
 def find_conflicts(series_list: list[Series]) -> list[Conflict]:
     found = []
     for series in series_list:
@@ -140,21 +153,46 @@ def find_conflicts(series_list: list[Series]) -> list[Conflict]:
         by_year: dict[str, list[Point]] = {}
         for p in levels:  # only values of the same year can share a period
             by_year.setdefault(p.as_of[:4], []).append(p)
-        pairs = (pair for group in by_year.values() for pair in combinations(group, 2))
-        for a, b in pairs:
-            docs_a, docs_b = _documents(a), _documents(b)
-            # A disagreement needs a source on each side that does not state the other
-            # value: one source's own list or "from $300 million to $430 million" is not one.
-            if not same_period(a.as_of, b.as_of) or not (docs_a - docs_b and docs_b - docs_a):
-                continue
-            if not overlaps(a, b):
-                found.append(Conflict(series, a, b, (
-                    f"{_describe(a)} and {_describe(b)} for the same period cannot both be true")))
+        for group in by_year.values():
+            found += (Conflict(series, a, b) for a, b in _conflicting_pairs(group))
     return found
 
 
-def _documents(p: Point) -> set:
-    return {r.get("document_id") for r in p.reports}
+def _conflicting_pairs(group: list[Point]):
+    """Pairs of one year's values that conflict, in the order of ``combinations(group, 2)``.
+
+    Two values dated to different months cannot share a period, so a month-dated
+    value is only compared with its own month and with coarser dates: this keeps
+    the work near the number of conflicts rather than the square of the values.
+    """
+    docs = [p.documents for p in group]
+    bounds = [(p.low, p.high) for p in group]
+    month = [p.as_of[:7] if len(p.as_of) >= 7 else None for p in group]
+    coarse = [i for i, m in enumerate(month) if m is None]
+    by_month: dict[str, list[int]] = {}
+    for i, m in enumerate(month):
+        if m is not None:
+            by_month.setdefault(m, []).append(i)
+    for i, a in enumerate(group):
+        if month[i] is None:
+            later = range(i + 1, len(group))
+        else:
+            same = by_month[month[i]]
+            later = same[bisect_right(same, i):]
+            if coarse:
+                later = sorted(later + coarse[bisect_right(coarse, i):])
+        for j in later:
+            b = group[j]
+            # A disagreement needs a source on each side that does not state the other
+            # value: one source's own list or "from $300 million to $430 million" is not one.
+            # both with a month: the same one already; a bare year: the group's year
+            if (month[i] is None or month[j] is None) and 4 < min(len(a.as_of), len(b.as_of)):
+                if not same_period(a.as_of, b.as_of):
+                    continue
+            if not (docs[i] - docs[j] and docs[j] - docs[i]):
+                continue
+            if bounds[i][1] < bounds[j][0] or bounds[j][1] < bounds[i][0]:
+                yield a, b
 
 
 def _describe(p: Point) -> str:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from sqlalchemy import and_, delete, exists, select
 from sqlalchemy.engine import Connection
 
+from bilat.bulk import without_gc
 from bilat.resolve import merge
 from bilat.resolve.measures import preceding_text
 
@@ -106,34 +107,52 @@ def relink_all(conn: Connection) -> None:
 
 # -- reading ----------------------------------------------------------------
 
+@without_gc
 def reports(conn: Connection, current_ids, kind: str | None = None, merged_id: str | None = None) -> list[dict]:
-    """Every report of current documents with its merged fact, source and evidence."""
-    first = (select(appearances.c.document_id, appearances.c.name, appearances.c.location)
-             .where(appearances.c.relation == "original").subquery())
-    query = (
-        select(fact_merges.c.merged_id, fact_merges.c.reason, facts.c.id.label("fact_id"), facts.c.kind,
-               facts.c.data, facts.c.area, facts.c.document_id, documents.c.publisher, documents.c.published,
-               documents.c.title, first.c.name, evidence.c.quote, evidence.c.start, evidence.c.end,
-               evidence.c.sentence_idx)
-        .join(facts, facts.c.id == fact_merges.c.fact_id)
-        .join(documents, documents.c.id == facts.c.document_id)
-        .join(evidence, evidence.c.fact_id == facts.c.id)
-        .outerjoin(first, first.c.document_id == facts.c.document_id)
-        .where(facts.c.document_id.in_(current_ids))
-        .order_by(documents.c.published, facts.c.document_id, evidence.c.start)
-    )
+    """Every report of current documents with its merged fact, source and evidence,
+    ordered by publication date, document and position.
+
+    Each table is read once and joined here: on a large store that is several
+    times faster than SQLite joining on the text ids.
+    """
+    current = {d for (d,) in conn.execute(current_ids)}
+    fact_query = select(facts.c.id, facts.c.kind, facts.c.data, facts.c.area, facts.c.document_id)
+    link_query = select(fact_merges.c.fact_id, fact_merges.c.merged_id, fact_merges.c.reason)
+    evidence_query = select(evidence.c.fact_id, evidence.c.quote, evidence.c.start, evidence.c.end,
+                            evidence.c.sentence_idx)
     if kind:
-        query = query.where(facts.c.kind == kind)
+        fact_query = fact_query.where(facts.c.kind == kind)
     if merged_id:
-        query = query.where(fact_merges.c.merged_id == merged_id)
+        chosen = select(fact_merges.c.fact_id).where(fact_merges.c.merged_id == merged_id)
+        fact_query = fact_query.where(facts.c.id.in_(chosen))
+        link_query = link_query.where(fact_merges.c.merged_id == merged_id)
+        evidence_query = evidence_query.where(evidence.c.fact_id.in_(chosen))
+    found = {fid: (k, data, area, doc) for fid, k, data, area, doc in conn.execute(fact_query).all() if doc in current}
+    links = {fid: (mid, reason) for fid, mid, reason in conn.execute(link_query).all() if fid in found}
+    docs = {doc_id: (publisher, published, title) for doc_id, publisher, published, title in conn.execute(
+        select(documents.c.id, documents.c.publisher, documents.c.published, documents.c.title)
+        .where(documents.c.id.in_(current_ids)))}
+    names: dict[int, str] = {}
+    for doc_id, name in conn.execute(select(appearances.c.document_id, appearances.c.name)
+                                     .where(appearances.c.relation == "original").order_by(appearances.c.id)):
+        names.setdefault(doc_id, name)
     out = []
-    for row in conn.execute(query).mappings():
-        item = dict(row)
-        item["fields"] = json.loads(item.pop("data"))
-        out.append(item)
+    for fid, quote, start, end, sentence_idx in conn.execute(evidence_query).all():
+        if fid not in links:
+            continue
+        k, data, area, doc_id = found[fid]
+        mid, reason = links[fid]
+        publisher, published, title = docs[doc_id]
+        out.append({"merged_id": mid, "reason": reason, "fact_id": fid, "kind": k, "fields": json.loads(data),
+                    "area": area, "document_id": doc_id, "publisher": publisher, "published": published,
+                    "title": title, "name": names.get(doc_id), "quote": quote, "start": start, "end": end,
+                    "sentence_idx": sentence_idx})
+    # SQL's order: undated documents first, then by date, document and position
+    out.sort(key=lambda r: (r["published"] is not None, r["published"] or "", r["document_id"], r["start"]))
     return out
 
 
+@without_gc
 def merged(conn: Connection, current_ids, kind: str | None = None, merged_id: str | None = None) -> list[dict]:
     """Merged facts with their supporting reports, most corroborated first."""
     grouped: dict[str, list[dict]] = defaultdict(list)
@@ -141,16 +160,21 @@ def merged(conn: Connection, current_ids, kind: str | None = None, merged_id: st
         grouped[report["merged_id"]].append(report)
     if not grouped:
         return []
-    heads = {r["id"]: dict(r) for r in conn.execute(
-        select(merged_facts).where(merged_facts.c.id.in_(list(grouped)))).mappings()}
+    head_query = select(merged_facts.c.id, merged_facts.c.kind, merged_facts.c.label, merged_facts.c.key,
+                        merged_facts.c.series, merged_facts.c.series_label)
+    if merged_id:
+        head_query = head_query.where(merged_facts.c.id == merged_id)
+    elif kind:
+        head_query = head_query.where(merged_facts.c.kind == kind)
+    heads = {row[0]: row for row in conn.execute(head_query).all() if row[0] in grouped}
     out = []
     for mid, reps in grouped.items():
-        head = heads[mid]
-        fields = _representative(head["kind"], [r["fields"] for r in reps])
-        documents_seen = sorted({r["document_id"] for r in reps})
+        _, head_kind, label, key, series, series_label = heads[mid]
+        fields = _representative(head_kind, [r["fields"] for r in reps])
+        documents_seen = {r["document_id"] for r in reps}
         out.append({
-            "id": mid, "kind": head["kind"], "label": head["label"], "key": head["key"],
-            "series": head["series"], "series_label": head["series_label"],
+            "id": mid, "kind": head_kind, "label": label, "key": key,
+            "series": series, "series_label": series_label,
             "area": reps[0]["area"], "fields": fields,
             "sources": len(documents_seen), "reports": reps,
         })

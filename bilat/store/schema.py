@@ -155,7 +155,17 @@ sentence_vectors = Table(
     Column("vector", LargeBinary, nullable=False),
 )
 
+# Results kept until the store changes (bilat.store.cache), e.g. a built brief.
+cache = Table(
+    "cache", metadata,
+    Column("name", Text, primary_key=True),
+    Column("generation", Text, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
 SCHEMA_VERSION_KEY = "schema_version"
+GENERATION_KEY = "generation"  # raised by triggers on every change of content (see _v5)
 
 
 def _v1(conn: Connection) -> None:
@@ -184,6 +194,24 @@ def _v4(conn: Connection) -> None:
     metadata.create_all(conn, tables=[sentence_vectors])
 
 
+# Every change a derived result depends on goes through one of these: a document
+# appearing (new, copy, version) or being superseded, and facts being written or
+# replaced (re-extraction). One small update per row costs little next to the row.
+_CHANGES = [("appearances", "INSERT"), ("appearances", "UPDATE"), ("appearances", "DELETE"),
+            ("facts", "INSERT"), ("facts", "UPDATE"), ("facts", "DELETE")]
+
+
+def _v5(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[cache])
+    conn.execute(meta.insert().values(key=GENERATION_KEY, value="0"))
+    if conn.dialect.name != "sqlite":
+        return  # no counter: results are not cached
+    for table, change in _CHANGES:
+        conn.execute(text(
+            f"CREATE TRIGGER IF NOT EXISTS generation_{table}_{change.lower()} AFTER {change} ON {table} "
+            f"BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = '{GENERATION_KEY}'; END"))
+
+
 # version -> migration taking the database from version-1 to version.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 LATEST = max(MIGRATIONS)
