@@ -26,6 +26,7 @@ from functools import cached_property
 
 import datetime as dt
 import hashlib
+import heapq
 import html
 import json
 import re
@@ -315,7 +316,14 @@ class _Builder:
         return bool(date) and on_or_after(str(date), self.recent_from)
 
     def of_kind(self, kind: str) -> list[dict]:
-        return [m for m in self.facts if m["kind"] == kind]
+        return self._by_kind.get(kind, [])
+
+    @cached_property
+    def _by_kind(self) -> dict[str, list[dict]]:
+        grouped: dict[str, list[dict]] = {}
+        for m in self.facts:
+            grouped.setdefault(m["kind"], []).append(m)
+        return grouped
 
     # -- key figures: which series, and how
     def _rows(self) -> list[_Row]:
@@ -517,6 +525,7 @@ class _Builder:
         ranked = [p for p in profiles if p["facts"]]
         chosen = {p["document_id"] for p in best_supported(profiles, LIMITS["sources"], support=lambda p: p["facts"],
                                                              newest=lambda p: p.get("published") or "")}
+        self._profiled = frozenset(chosen)
         subs = []
         for p in (p for p in profiles if p["document_id"] in chosen):
             doc = self.lib.docs[p["document_id"]]
@@ -583,9 +592,11 @@ class _Builder:
 
     @cached_property
     def _conflicts_by_doc(self) -> dict[int, list]:
+        """The conflicts of each source the brief profiles (only those: there can be many)."""
+        wanted = self._profiled
         by_doc: dict[int, list] = {}
         for c in self._all_conflicts:
-            for doc_id in c.a.documents | c.b.documents:
+            for doc_id in (c.a.documents | c.b.documents) & wanted:
                 by_doc.setdefault(doc_id, []).append(c)
         return by_doc
 
@@ -713,8 +724,9 @@ class _Builder:
         for m in pending:
             if m["id"] in chosen:
                 items.append(_item(sentence_for(m, self.types), self.cites(m)))
-        disputed = [c for c in self._all_conflicts if self._in_area(c)
-                    and (on_or_after(c.a.as_of, self.since) or on_or_after(c.b.as_of, self.since))]
+        disputed = self._all_conflicts if not (self.area or self.since) else [
+            c for c in self._all_conflicts if self._in_area(c)
+            and (on_or_after(c.a.as_of, self.since) or on_or_after(c.b.as_of, self.since))]
         shown = best_supported(disputed, LIMITS["conflicts"], support=lambda c: c.a.sources + c.b.sources,
                                newest=lambda c: max(c.a.as_of or "", c.b.as_of or ""))
         counts.append((len(shown), len(disputed), "disagreements"))
@@ -746,12 +758,14 @@ class _Builder:
 
 
 def best_supported(entries: list, limit: int, support: Callable, newest: Callable | None = None) -> list:
-    """At most ``limit`` entries: the most supported, then the newest; in their given order."""
+    """At most ``limit`` entries: the most supported, then the newest, then the first given; in their given order."""
     if len(entries) <= limit:
         return list(entries)
-    order = sorted(range(len(entries)), key=lambda i: newest(entries[i]), reverse=True) if newest else range(
-        len(entries))
-    keep = set(sorted(order, key=lambda i: -support(entries[i]))[:limit])  # sorted() is stable: ties stay newest
+    if newest:
+        keyed = ((support(e), newest(e), -i) for i, e in enumerate(entries))
+    else:
+        keyed = ((support(e), -i) for i, e in enumerate(entries))
+    keep = {-k[-1] for k in heapq.nlargest(limit, keyed)}
     return [e for i, e in enumerate(entries) if i in keep]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from bilat.errors import QueryError
 from bilat.extract import AREAS
+from bilat.store import knowledge
 
 # -- citable sources -----------------------------------------------------------
 
@@ -49,7 +50,7 @@ class Library:
 
     def __init__(self, store):
         self.docs = {d["id"]: d for d in store.documents()}
-        self.entity_types = {e["name"]: e["type"] for e in store.entities()}
+        self.entity_types = knowledge.entity_types(store)
 
     def source(self, report: dict) -> Source:
         doc = self.docs.get(report["document_id"], {})

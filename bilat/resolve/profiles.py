@@ -18,8 +18,12 @@ _ATTRIBUTED = re.compile(r"\b(?:reportedly|according to|is said to|are said to|a
                          r"sources said|reports? (?:say|said|suggest))\b", re.I)
 
 
+_ATTRIBUTION_STEMS = ("report", "accord", "said", "alleg", "rumo")  # a cheap test before the pattern
+
+
 def is_hedged(kind: str, fields: dict, quote: str = "") -> bool:
-    if _ATTRIBUTED.search(quote or ""):
+    lowered = (quote or "").lower()
+    if any(stem in lowered for stem in _ATTRIBUTION_STEMS) and _ATTRIBUTED.search(quote):
         return True
     if kind == "figure":
         return fields.get("qualifier") not in (None, "exact")

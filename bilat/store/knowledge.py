@@ -83,6 +83,12 @@ def entity_list(store, type: str | None = None) -> list[dict]:
         return [dict(r) for r in conn.execute(query).mappings()]
 
 
+def entity_types(store) -> dict[str, str]:
+    """Each known entity's canonical name and type (what wording a fact needs)."""
+    with store.engine.connect() as conn:
+        return dict(conn.execute(select(entities.c.name, entities.c.type)).all())
+
+
 def entity_detail(store, name: str) -> dict:
     """An entity by id, name or any surface form seen in a document."""
     needle = name.strip()
