@@ -1,6 +1,7 @@
 """The brief and the timeline, on real stores built from the seeds and the sample corpus."""
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -12,6 +13,7 @@ import bilat
 from bilat.errors import QueryError
 from bilat.store import schema
 from bilat.report import brief as briefing
+from bilat.report import pdf
 from bilat.report import timeline as timelines
 
 PARTS = ["What's happened", "Key figures", "How we got here", "What the sources say", "Unconfirmed and open"]
@@ -343,7 +345,7 @@ def test_html_is_one_self_contained_file(seeds_brief, tmp_path):
     page = briefing.to_html(seeds_brief)
     assert_self_contained(page, seeds_brief)
     for title in PARTS:
-        assert briefing.html.escape(title) in page
+        assert html.escape(title) in page
     assert page.count('class="cite"') >= len(seeds_brief.references)
     assert f'id="ref-{len(seeds_brief.references)}"' in page
     (tmp_path / "brief.html").write_text(page, encoding="utf-8")
@@ -390,7 +392,7 @@ def test_pdf_has_the_parts(seeds_brief, tmp_path):
 def test_pdf_keeps_vietnamese(corpus_store, tmp_path):
     from pypdf import PdfReader
 
-    if briefing._unicode_fonts() is None:
+    if pdf._unicode_fonts() is None:
         pytest.skip("font-source-serif-pro / font-source-sans-pro not installed: core fonts, no Vietnamese")
     path = briefing.to_pdf(briefing.build_brief(corpus_store), tmp_path / "corpus.pdf")
     text = "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
@@ -465,7 +467,7 @@ def test_seed_timeline_has_the_2011_mou(seeds_store):
 def test_pdf_without_the_font_packages(corpus_store, tmp_path, monkeypatch):
     from pypdf import PdfReader
 
-    monkeypatch.setattr(briefing, "_unicode_fonts", lambda: None)
+    monkeypatch.setattr(pdf, "_unicode_fonts", lambda: None)
     path = briefing.to_pdf(briefing.build_brief(corpus_store), tmp_path / "core.pdf")
     text = "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
     assert "Key figures" in text and "Dà Nang" in text

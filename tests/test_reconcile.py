@@ -46,6 +46,24 @@ DOCS = {
         "to a tally by the Delta Ledger. The figure counts only grants announced in official releases since work "
         "began, the newspaper said, and excludes planned contributions. Vietnamese provincial officials declined "
         "to comment on the gap between the two accounts of the programme."),
+    # one visit, dated to its month by one outlet and only to its year by another
+    "visit_month.txt": (
+        "Defense chief's Hanoi trip", "Hanoi | 30 September 2023",
+        "In September 2023, the U.S. Secretary of Defense visited Hanoi for talks on maritime security cooperation "
+        "and war legacy work with Vietnam's Minister of National Defense."),
+    "visit_year.txt": (
+        "A year of defense ties", "Washington | 20 December 2023",
+        "Earlier in 2023, the U.S. Secretary of Defense visited Hanoi for talks on maritime security cooperation "
+        "and war legacy work, officials recalled."),
+    # one agreement, named in English by one source and in Vietnamese by another
+    "mou_english.txt": (
+        "Search and rescue pact signed", "Hanoi | 14 June 2024",
+        "On 12 June 2024, Vietnam and the United States signed a memorandum of understanding on search and "
+        "rescue cooperation at sea."),
+    "mou_vietnamese.txt": (
+        "Ký kết hợp tác tìm kiếm cứu nạn", "Hà Nội | 15 June 2024",
+        "On 12 June 2024, Vietnam and the United States signed the Biên bản ghi nhớ về hợp tác tìm kiếm cứu nạn "
+        "trên biển, a memorandum of understanding, officials said."),
     # (b) near-miss: the same measure six months later (a series, not a conflict)
     "later_september.txt": (
         "Bien Hoa donors meet in Dong Nai", "Bien Hoa | 17 September 2024",
@@ -861,3 +879,33 @@ def test_conflicts_match_checking_every_pair():
     assert len(expected) > 50
     assert sorted(found) == sorted(expected)
     assert all("cannot both be true" in c.reason for c in find_conflicts([series])[:3])
+
+
+def test_an_event_dated_to_its_year_joins_the_same_event_dated_to_its_month(make_store):
+    store = make_store("visit_month.txt", "visit_year.txt")
+    visits = [m for m in store.merged_facts("event") if m["fields"].get("type") == "visit"]
+    assert len(visits) == 1, [(m["label"], m["fields"].get("date"), m["sources"]) for m in visits]
+    (visit,) = visits
+    assert visit["sources"] == 2
+    assert str(visit["fields"]["date"]).startswith("2023-09")  # the more precise date wins
+    assert {str(r["fields"]["date"])[:7] for r in visit["reports"]} == {"2023", "2023-09"}
+
+
+def test_a_vietnamese_and_an_english_name_of_one_agreement_merge(make_store):
+    store = make_store("mou_english.txt", "mou_vietnamese.txt")
+    mous = [m for m in store.merged_facts("agreement") if m["fields"].get("type") == "mou"]
+    assert len(mous) == 1, [(m["fields"].get("name"), m["sources"]) for m in mous]
+    assert mous[0]["sources"] == 2
+    reasons = {r["name"]: r["reason"] for r in mous[0]["reports"]}
+    assert "Vietnamese and English" in reasons["mou_vietnamese.txt"] or "Vietnamese and English" in reasons[
+        "mou_english.txt"]
+
+
+def test_event_keys_reach_across_year_and_month():
+    from bilat.resolve.merge import key_of
+
+    year = key_of({"kind": "event", "type": "visit", "date": "2023"})
+    month = key_of({"kind": "event", "type": "visit", "date": "2023-09-12"})
+    assert month.value in year.alternates and year.value in month.alternates
+    other = key_of({"kind": "event", "type": "visit", "date": "2023-10"})
+    assert month.value not in other.alternates and other.value != month.value  # two months stay apart

@@ -33,6 +33,7 @@ from sqlalchemy import func, select, text as sql_text
 
 from bilat.errors import QueryError
 from bilat.nlp import gazetteer
+from bilat.nlp.script import has_vietnamese_letters
 from bilat.resolve.series import build_series, find_conflicts
 from bilat.store.merged import _representative
 from bilat.store.schema import (appearances, documents, evidence, fact_merges, facts, mentions,
@@ -243,7 +244,6 @@ _TYPE_RULES = [
     ("who", re.compile(r"^\s*who\b|\bwhich (official|minister|person|people|leader)s?\b")),
 ]
 _VI_WORDS = {"bao", "nhieu", "khi", "nao", "cua", "da", "duoc", "nhung", "khong", "gi", "cho", "voi", "tu"}
-_VI_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 
 
 def parse_question(question: str) -> Question:
@@ -253,7 +253,7 @@ def parse_question(question: str) -> Question:
     text = question.strip()
     norm = normalise(text)
     words = set(_TOKEN.findall(norm))
-    language = "vi" if _VI_MARKS.search(text) or (len(words & _VI_WORDS) >= 2 and not words & QUESTION_WORDS) \
+    language = "vi" if has_vietnamese_letters(text) or (len(words & _VI_WORDS) >= 2 and not words & QUESTION_WORDS) \
         else "en"  # Vietnamese typed with or without its diacritics
     qtype = next((name for name, rule in _TYPE_RULES if rule.search(norm)), "general")
     if qtype == "general" and language == "vi" and re.search(r"\bmay\b", norm):  # "mấy": how many

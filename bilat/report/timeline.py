@@ -567,7 +567,7 @@ def status_note(entry: Entry) -> str:
 
 
 def to_markdown(entries: list[Entry], area: str | None = None, since: str | None = None) -> str:
-    from .brief import md_escape, md_reference  # shared with the brief
+    from .render import md_escape, md_reference  # shared with the brief
 
     numbers, refs = number_citations(entries)
     lines = [TIMELINE_TITLE.join(("# ", "")), "", f"_{_scope(area, since)} · {len(entries)} entries, oldest first_", ""]
@@ -587,7 +587,7 @@ def to_json(entries: list[Entry]) -> str:
 
 def to_html(entries: list[Entry], area: str | None = None, since: str | None = None) -> str:
     """One self-contained HTML page (inline CSS, nothing loaded from elsewhere)."""
-    from .brief import cite_html, html_page, reference_html
+    from .render import cite_html, html_page, reference_html
 
     numbers, refs = number_citations(entries)
     esc = html.escape

@@ -8,8 +8,10 @@ explainable check. Precision first: when in doubt, two reports stay two facts.
 
     figure     same measure, unit, change, period (year of as_of); value within 0.5 %
     agreement  same type, year and parties; names not about different things
+               (a Vietnamese and an English name cannot be compared word for word)
     transfer   same equipment family, quantity and recipient; statuses may progress
-    event      same type and month; no contradicting location or named people
+    event      same type and month, or a year and a month in it; no contradicting
+               location or named people, and enough topic words in common
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import re
 from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
+
+from bilat.nlp.script import has_vietnamese_letters
 
 from .measures import fallback_key, measure_of
 
@@ -109,8 +113,16 @@ def key_of(fact: dict, context: str | None = None, series: tuple[str, str] | Non
                    f"{fact.get('quantity') or 'unspecified number of'} {fact.get('item')} "
                    f"to {fact.get('recipient')}")
     if kind == "event":
-        return Key(f"event|{fact.get('type')}|{_month(fact.get('date'))}",
-                   f"{fact.get('type')} in {_month(fact.get('date'))}")
+        date = str(fact.get("date") or "")
+        stem = f"event|{fact.get('type')}|"
+        if len(date) == 4:  # a year only: the same event may be filed under any of its months
+            alternates = tuple(f"{stem}{date}-{m:02d}" for m in range(1, 13))
+        elif len(date) >= 7:
+            alternates = (f"{stem}{date[:4]}",)
+        else:
+            alternates = ()
+        return Key(f"{stem}{_month(fact.get('date'))}", f"{fact.get('type')} in {_month(fact.get('date'))}",
+                   alternates)
     raise ValueError(f"unknown fact kind {kind!r}")
 
 
@@ -128,6 +140,8 @@ def compatible(merged: dict, report: dict) -> tuple[bool, str]:
                       f"within {VALUE_TOLERANCE:.1%}")
     if kind == "agreement":
         words_a, words_b = _topic_words(merged.get("name")), _topic_words(report.get("name"))
+        if has_vietnamese_letters(merged.get("name")) != has_vietnamese_letters(report.get("name")):
+            return True, "same type, year and parties; names in Vietnamese and English"
         if words_a and words_b and not words_a & words_b:
             return False, f"names are about different things ({merged.get('name')!r} vs {report.get('name')!r})"
         shared = ", ".join(sorted(words_a & words_b)) or "no topic words to contradict"
