@@ -41,6 +41,7 @@ def test_types_and_dates(text, expected):
     "There is broad agreement among analysts that ties will grow.",
     "The ministers signed agreements on trade, energy and education.",
     "In accordance with the agreement, the project continues.",
+    "Diplomats said an agreement could be reached before the end of the year.",
 ])
 def test_generic_uses_are_not_instruments(text):
     assert run(text) == []
@@ -112,9 +113,27 @@ def test_citations_and_source_lines_are_skipped():
     body = "Cooperation grew steadily over the decade and covered many fields of work.\n" * 4
     text = body + "Sources: White House, Joint Statement on the partnership (May 2016)."
     assert run(text) == []
+    text = body + "Sources restated: White House, Joint Statement on the partnership (May 2016)."
+    assert run(text) == []
     text = body + "ENDNOTES\n1 Embassy, \"Joint Statement on Defense\", May 2016, https://example.org/js."
     assert run(text) == []
 
 
 def test_vietnamese_instrument():
     assert fields("Hai bên đã ký Bản ghi nhớ về hợp tác tìm kiếm cứu nạn năm 2019.") == [("mou", "2019")]
+
+
+def test_two_instruments_in_one_sentence_are_two_records():
+    text = ("Both sides said their cooperation rests on the 2011 memorandum of understanding on advancing "
+            "bilateral defense cooperation and on the updated joint vision statement on defense relations "
+            "agreed in 2024.")
+    found = {(f.fields["type"], f.fields["date"]): f.fields["name"] for f in run(text)}
+    assert set(found) == {("mou", "2011"), ("joint_vision_statement", "2024")}
+    assert found[("mou", "2011")] == "memorandum of understanding on advancing bilateral defense cooperation"
+    assert "memorandum" not in found[("joint_vision_statement", "2024")]
+
+
+def test_a_titled_instrument_followed_by_that_is_still_an_instrument():
+    text = ("The 2011 memorandum of understanding on defense cooperation and the Joint Vision Statement that "
+            "the two defence ministers signed in Hanoi in June 2015 both anticipated industry ties.")
+    assert sorted(fields(text)) == [("joint_vision_statement", "2015-06"), ("mou", "2011")]

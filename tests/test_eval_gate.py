@@ -17,6 +17,8 @@ from conftest import ROOT, SHARED, needs_shared
 FLOORS = json.loads((ROOT / "eval" / "floors.json").read_text())
 SEEDS_GOLD = SHARED / "gold" / "seeds.jsonl"
 CORPUS_GOLD = ROOT / "eval" / "corpus_gold.jsonl"
+HELDOUT = ROOT / "eval" / "heldout"
+HELDOUT_GOLD = ROOT / "eval" / "heldout_gold.jsonl"
 KINDS = ("figure", "agreement", "transfer", "event")
 
 
@@ -50,6 +52,23 @@ def test_seeds_floor(seeds_store, scores, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_corpus_floor(corpus_store, scores, kind):
     _check(_scores("corpus", corpus_store, CORPUS_GOLD, scores)[kind], FLOORS["corpus"][kind])
+
+
+@pytest.fixture(scope="module")
+def heldout_store(tmp_path_factory):
+    """The held-out documents (not their README), ingested once."""
+    import bilat
+
+    db = tmp_path_factory.mktemp("heldout") / "heldout.db"
+    report = bilat.ingest([str(p) for p in sorted(HELDOUT.iterdir()) if p.name != "README.md"], db=str(db))
+    assert report.ok and len(report.items) == 10, report.failed
+    with bilat.open_store(db) as store:
+        yield store
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_heldout_floor(heldout_store, scores, kind):
+    _check(_scores("heldout", heldout_store, HELDOUT_GOLD, scores)[kind], FLOORS["heldout"][kind])
 
 
 @needs_shared

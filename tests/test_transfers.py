@@ -29,6 +29,8 @@ def rows(text: str):
     ("Vietnam declined an offer of a used P-3C Orion.", [("P-3C Orion maritime patrol aircraft", 1, "declined")]),
     ("The air force took delivery of five T-6C trainers in November.", [("T-6 Texan II trainer", 5, "delivered")]),
     ("Vietnam agreed to buy a dozen Black Hawk helicopters.", [("Black Hawk helicopter", 12, "committed")]),
+    ("The coast guard has received two dozen Metal Shark patrol boats.", [("Metal Shark patrol boat", 24, "delivered")]),
+    ("Hanoi agreed to buy half a dozen ScanEagle drones.", [("ScanEagle drone", 6, "committed")]),
     ("The navy is considering Chinooks and various drones.",
      [("Chinook helicopter", None, "in_talks"), ("drone", None, "in_talks")]),
 ])
@@ -218,3 +220,20 @@ def test_an_uncounted_mention_with_another_status_is_kept():
     text = "Vietnam once refused a used P-3C Orion. Talks on P-3C Orion aircraft later resumed."
     assert rows(text) == [("P-3C Orion maritime patrol aircraft", 1, "declined"),
                           ("P-3C Orion maritime patrol aircraft", None, "in_talks")]
+
+
+def test_a_ship_named_twice_in_apposition_is_one_transfer():
+    found = rows("CSB 8020, the former USCGC Morgenthau, was handed over to Vietnam in May 2017.")
+    assert len(found) == 1 and found[0][1:] == (1, "delivered"), found
+
+
+def test_the_remaining_part_of_a_batch_scheduled_to_arrive_is_committed():
+    text = ("Vietnam ordered 12 T-6C Texan II trainers. The first five were delivered in November 2024; "
+            "the remaining seven are scheduled to arrive in 2025.")
+    assert ("T-6 Texan II trainer", 7, "committed") in rows(text)
+    assert ("T-6 Texan II trainer", 5, "delivered") in rows(text)
+
+
+def test_a_sentence_saying_nothing_was_sold_is_no_transfer():
+    assert rows("No fighter, transport aircraft or helicopter sale has been concluded.") == []
+    assert rows("Neither C-130s nor F-16s have been delivered so far.") == []

@@ -115,7 +115,7 @@ _PREMODIFIERS = {"updated", "revised", "amended", "joint", "bilateral", "trilate
 _TOPIC_START = re.compile(r"\s*(?:\((?P<acr>[^()]{1,20})\)\s*)?(?P<prep>on|for|to|regarding|concerning|about|về|"
                           r"between|among|of|in the field of)\b", re.I)
 _TOPIC_STOP = re.compile(
-    r"[,;:()\[\]!?\"“”]|(?-i:(?<![A-Z]))\.(?=\s|$)|\s(?-i:which|that|who|signed|ký|được|đã|vào|tại|adopted|inked|concluded|issued|reached|was|were|is|are|has|"
+    r"[,;:()\[\]!?\"“”]|(?-i:(?<![A-Z]))\.(?=\s|$)|\s(?-i:which|that|who|signed|agreed|ký|được|đã|vào|tại|adopted|inked|concluded|issued|reached|was|were|is|are|has|"
     r"have|had|will|would|can|could|may|might|should|also|and the|and an?|as well as|while|whereas|but|"
     r"reaffirms|reaffirmed|underscores|underscored|reiterates|reiterated|states|stated|stipulates|provides|"
     r"calls|called|aims|aimed|covers|covered|includes|included|sets|set out|lays|laid|marks|marked|marking|"
@@ -177,6 +177,9 @@ def _premodifier_start(adoc: AnnotatedDocument, sent_start: int, head_start: int
             return pos
 
 
+_JOINED = re.compile(r",?\s+(?:and|or|as well as|along with)\s+")
+
+
 def _sentence_mentions(adoc: AnnotatedDocument, sentence, rules: dict) -> list[_Mention]:
     text = adoc.text
     s, e = sentence.start, sentence.end
@@ -197,7 +200,11 @@ def _sentence_mentions(adoc: AnnotatedDocument, sentence, rules: dict) -> list[_
         head_start, head_end = m.start(), m.end()
         before = text[max(s, head_start - 60):head_start]
         after = text[head_end:e]
-        if any(p.search(before) for p in rules["generic_before"]) or any(p.search(after) for p in rules["generic_after"]):
+        head_text = text[head_start:head_end]
+        capitalised = head_text[:1].isupper() and head_start != s and not head_text.isupper()
+        if any(p.search(before) for p in rules["generic_before"]) or (
+                # "the agreement that ..." is a clause; "the Joint Vision Statement that ..." is a title
+                not capitalised and any(p.search(after) for p in rules["generic_after"])):
             continue
         start = _premodifier_start(adoc, s, head_start)
         end = head_end
@@ -208,6 +215,11 @@ def _sentence_mentions(adoc: AnnotatedDocument, sentence, rules: dict) -> list[_
             rest_start = t.end()
             stop = _TOPIC_STOP.search(text, rest_start, e)
             rest_end = stop.start() if stop else e
+            following = rules["head"].search(text, rest_start, rest_end)
+            if following:  # "the 2011 MoU on ... and the joint vision statement": two instruments
+                joins = list(_JOINED.finditer(text, rest_start, following.start()))
+                if joins:
+                    rest_end = joins[-1].start()
             words = text[rest_start:rest_end].split()
             if prep == "of" and not text[rest_start:rest_end].strip()[:1].isupper():
                 words = []

@@ -13,10 +13,12 @@ DEFAULT_PAIR = ("VN", "US")
 _REFERENCE_HEADING = re.compile(
     r"^[#*_\s]*(?:end\s*notes|notes|footnotes|references|bibliography|sources|works cited|citations"
     r"|further reading)[\s:*_]*$", re.I | re.M)
-_CITATION_LINE = re.compile(r"https?://|www\.|\bIbid\b|^\W*(?:sources?|references?|notes?|further reading)\s*:|^\s*[-*•]?\s*(?:\[\d+\]|\d{1,3}[.)]?)\s+\S.*[\"“]", re.I)
+# "Sources:", "Sources restated:", "Sources consulted:", "Source material:" ...
+SOURCES_LABEL = r"(?:sources?|references?)(?:\s+(?:restated|consulted|used|cited|material|materials|and\s+notes))?"
+_CITATION_LINE = re.compile(r"https?://|www\.|\bIbid\b|^\W*(?:" + SOURCES_LABEL + r"|notes?|further reading)\s*:|^\s*[-*•]?\s*(?:\[\d+\]|\d{1,3}[.)]?)\s+\S.*[\"“]", re.I)
 
 
-_SOURCES_LINE = re.compile(r"^[#*_\s]*sources?\s*:", re.I | re.M)
+_SOURCES_LINE = re.compile(r"^[#*_\s]*" + SOURCES_LABEL + r"\s*:", re.I | re.M)
 
 
 def reference_start(adoc: AnnotatedDocument) -> int:

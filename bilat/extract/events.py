@@ -51,6 +51,7 @@ from bilat.nlp.annotate import AnnotatedDocument
 
 from .areas import area_for
 from .model import Evidence, Fact
+from .context import SOURCES_LABEL
 
 NAME = "events"
 DATA_FILE = "events.yaml"
@@ -241,7 +242,7 @@ def _units(adoc: AnnotatedDocument) -> list[_Unit]:
 _NOTES_HEADING = re.compile(
     r"^[#*_\s]*(?:end\s*notes|notes|footnotes|references|bibliography|works\s+cited|citations)[\s:*_]*$",
     re.I | re.M)
-_SOURCES_LINE = re.compile(r"^[#*_\s-]*(?:sources?|references?)\s*:", re.I | re.M)
+_SOURCES_LINE = re.compile(r"^[#*_\s-]*" + SOURCES_LABEL + r"\s*:", re.I | re.M)
 # A citation: a link, "Ibid.", "See ...", a title in quotes followed by an italic
 # outlet or a publisher and date, an italic outlet followed by a date or volume,
 # "(2019): 132", "no. 1 (".

@@ -42,7 +42,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
                 "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
                 "forty": 40, "fifty": 50, "dozen": 12, "a dozen": 12, "a pair of": 2, "a couple of": 2,
-                "a": 1, "an": 1, "another": 1, "single": 1, "a single": 1}
+                "a": 1, "an": 1, "another": 1, "single": 1, "a single": 1, "half a dozen": 6}
 ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|last|next"
 COUNT_WORDS = r"\d{1,3}|" + "|".join(w for w, n in NUMBER_WORDS.items() if " " not in w and n > 1 and w != "dozen")
 SHIP_CATEGORIES = ("ship", "boat")
@@ -195,7 +195,8 @@ def _mechanism(rules: dict, text: str, start: int, end: int) -> str:
     return "unknown"
 
 
-_QTY = re.compile(r"(?:(?<=\s)|^)(?P<q>\d{1,4}(?:,\d{3})?|a dozen|a pair of|a couple of|a single|"
+_QTY = re.compile(r"(?:(?<=\s)|^)(?P<q>(?:" + COUNT_WORDS + r")\s+dozen|half a dozen|"
+                  r"\d{1,4}(?:,\d{3})?|a dozen|a pair of|a couple of|a single|"
                   + "|".join(w for w in NUMBER_WORDS if " " not in w) + r")\s+$", re.I)
 _ORDINAL_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+(?:" + ORDINALS + r")\s+(?:(?P<w>[\w\-.]+)\s+)?$",
                              re.I)
@@ -237,7 +238,10 @@ def _quantity(rules: dict, text: str, clause_start: int, mention) -> tuple[int |
 
 
 def _number(q: str, plural: bool) -> int | None:
-    q = q.lower()
+    q = " ".join(q.lower().split())
+    if q.endswith(" dozen") and q not in NUMBER_WORDS:  # "two dozen", "3 dozen"
+        times = _number(q.rsplit(" ", 1)[0], False)
+        return times * 12 if times else None
     if q.replace(",", "").isdigit():
         value = int(q.replace(",", ""))
         if 1900 <= value <= 2100 and "," not in q:
@@ -336,10 +340,15 @@ def extract(adoc: AnnotatedDocument) -> list[Fact]:
         items += [(a, entity(a.entity)) for a in _anaphors(rules, text, sentence, items, recent)]
         if not items or is_citation(adoc, sentence, ref_start) or _in_sources(rules, text, sentence):
             continue
+        if _NOTHING.match(text, sentence.start, sentence.end):
+            continue  # "No fighter or helicopter sale has been concluded": nothing was transferred
         items.sort(key=lambda x: x[0].start)
         candidates += _sentence_candidates(rules, adoc, sentence, items, recent, pair)
         recent += [m.entity for m, _ in items]
     return [_fact(c) for c in _dedupe(candidates)]
+
+
+_NOTHING = re.compile(r"[\s\-*•]*(?:No|Neither|None of)\b")
 
 
 @dataclass(frozen=True)
@@ -448,6 +457,9 @@ def _anaphors(rules: dict, text: str, sentence, items: list, recent: list[str]) 
     return out
 
 
+_APPOSITION = re.compile(r"\s*,\s*(?:the\s+|a\s+)?|\s*\(\s*")
+
+
 def _named_units(rules: dict, adoc: AnnotatedDocument, sentence) -> tuple[list[_Ref], list[tuple[int, int]]]:
     """The individually named units of a sentence, and the spans of all unit names
     (a new name of a unit named before it, "... and became CSB 8020", is no new unit)."""
@@ -457,6 +469,8 @@ def _named_units(rules: dict, adoc: AnnotatedDocument, sentence) -> tuple[list[_
         covered.append(m.span())
         if found and not m.group("former") and spec["renamed"].search(text, found[-1].end(), m.start()):
             continue
+        if found and _APPOSITION.fullmatch(text, found[-1].end(), m.start()):
+            continue  # "CSB 8020, the former USCGC Morgenthau": one ship, named twice
         found.append(m)
     units = []
     for i, m in enumerate(found):
