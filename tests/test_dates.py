@@ -526,3 +526,10 @@ def test_day_anchors_need_a_day_in_the_same_paragraph():
 
 def test_bare_that_summer_is_not_a_modifier():
     assert values("In 2019 talks began. Officials said that summer drills would expand.", base=BASE) == ["2019"]
+
+
+def test_a_bare_weekday_after_a_future_verb_is_the_coming_one():
+    base = "2025-11-01"  # a Saturday
+    assert values("The minister met reporters on Sunday.", base) == ["2025-10-26"]
+    assert values("The secretary, who is due in Hanoi on Sunday, will meet the minister.", base) == ["2025-11-02"]
+    assert values("The ship will arrive in Da Nang on Tuesday.", base) == ["2025-11-04"]

@@ -389,3 +389,27 @@ def test_upper_case_rule_pattern_is_refused(monkeypatch):
         events._config.cache_clear()
 
 
+
+
+def test_a_list_of_dates_after_names_gives_one_event_each():
+    found = pairs("Three U.S. aircraft carriers have called at Da Nang: the Carl Vinson in March 2018, "
+                  "the Theodore Roosevelt in March 2020 and the Ronald Reagan in June 2023.")
+    assert [p for p in found if p[0] == "port_call"] == [
+        ("port_call", "2018-03"), ("port_call", "2020-03"), ("port_call", "2023-06")]
+
+
+def test_two_deliveries_in_one_month_at_different_places_stay_two():
+    body = ("A former U.S. Coast Guard cutter was handed over to the Vietnam Coast Guard in Honolulu in May 2017.\n\n"
+            "The first six Metal Shark patrol boats were handed over in Quang Nam province in May 2017.")
+    deliveries = [f for f in run(body)[1] if f.fields["type"] == "delivery"]
+    assert sorted(f.fields["location"] for f in deliveries) == ["Honolulu", "Quang Nam"]
+    assert all(f.fields["date"] == "2017-05" for f in deliveries)
+
+
+def test_due_in_a_city_is_a_planned_visit_and_a_ship_expected_is_a_planned_port_call():
+    visit = [f for f in run("U.S. Secretary of Defense Pete Hegseth is due in Hanoi on 2 November 2025 for talks.",
+                            published="2025-11-01")[1] if f.fields["type"] == "visit"]
+    assert [(f.fields["date"], f.fields["modality"]) for f in visit] == [("2025-11-02", "planned")]
+    ship = [f for f in run("The hospital ship USNS Mercy is expected in Khanh Hoa province in August.",
+                           published="2023-06-26")[1] if f.fields["type"] == "port_call"]
+    assert [(f.fields["date"], f.fields["modality"]) for f in ship] == [("2023-08", "planned")]

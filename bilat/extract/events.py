@@ -277,7 +277,7 @@ _AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|tính\s+đến)\s+$", re.I)
 _MODIFIER_BEFORE = re.compile(r"(?:\b(?:the|its|their|his|her|our|this|that|a|an)|['’]s)\s+$", re.I)
 _MODIFIER_AFTER = re.compile(r"\s+[A-Za-z]")
 _LIST_GAP = re.compile(
-    r"(?:\s*(?:,|\band\b|\bor\b|&|\bvà\b|\bvào\b|\bin\b|\bon\b|\bthen\b|[()–—-])\s*"
+    r"(?:\s*(?:,|\band\b|\bor\b|&|\bvà\b|\bvào\b|\bin\b|\bon\b|\bthen\b|\bthe\b|[()–—-])\s*"
     r"|\s*[A-Z][\w.'’-]*\s*)+")
 _LIST_SEP = re.compile(r",|\band\b|\bor\b|&|\bvà\b|\(")
 _INITIAL_DATE = re.compile(r"^\W{0,3}(?:\w+\s+){0,2}$")  # "In 2018," "- In late 2019,"
@@ -853,16 +853,20 @@ def extract(adoc: AnnotatedDocument) -> list[Fact]:
                                       "antecedent": inherited if was_inherited else None}))
 
     facts: list[Fact] = []
-    done = set()
+    done: dict[tuple, set] = {}
     per_trigger: dict = {}
     areas: dict = {}
     for ev in events:
         key = (ev.type, ev.date[:7], ev.label)
-        if key in done:
-            continue
-        done.add(key)
         t, unit = ev.trigger, ev.unit
         mentions = ev.extra["mentions"]
+        place = _location(text, t, mentions)
+        places = done.setdefault(key, set())
+        # one event per type, month and label, unless both say where and the places differ
+        # (two deliveries in one month: a cutter in Honolulu, boats in Quang Nam)
+        if places and (place is None or None in places or place in places):
+            continue
+        places.add(place)
         modality = _modality(text, unit, t, ev.date, published, cfg, ev.extra["date_text"])
         if t.rule.type == "cancellation":
             modality = "planned" if _future(ev.date, published) else "occurred"

@@ -630,6 +630,9 @@ def _h_dayword(m, ctx):
 
 
 _WD_MOD_BEFORE = re.compile(r"\b(?P<wmod>on|last|next|this)\s+$", re.I)
+# a future verb earlier in the clause: a bare weekday then means the coming one
+_WD_FUTURE_BEFORE = re.compile(r"\b(?:will|shall|due|expected|scheduled|slated|set\s+to|plans?\s+to|(?:is|are)\s+to)\b"
+                               r"[^.;:!?]*$", re.I)
 _WD_DATE_AFTER = re.compile(rf",?\s*(?:the\s+)?(?:{_MONTH_ALT}|\d)")
 
 
@@ -648,6 +651,8 @@ def _h_weekday(m, ctx):
         day = b + dt.timedelta(days=delta)
     elif mod == "this":
         day = b - dt.timedelta(days=b.weekday()) + dt.timedelta(days=idx)
+    elif _WD_FUTURE_BEFORE.search(ctx.text, max(0, m.start() - 60), m.start()):
+        day = b + dt.timedelta(days=(idx - b.weekday()) % 7 or 7)  # "who is due in Hanoi on Sunday"
     else:
         day = b - dt.timedelta(days=(b.weekday() - idx) % 7)
     start = m.start() if mod in ("", "on") else wmod.start()
