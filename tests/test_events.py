@@ -413,3 +413,12 @@ def test_due_in_a_city_is_a_planned_visit_and_a_ship_expected_is_a_planned_port_
     ship = [f for f in run("The hospital ship USNS Mercy is expected in Khanh Hoa province in August.",
                            published="2023-06-26")[1] if f.fields["type"] == "port_call"]
     assert [(f.fields["date"], f.fields["modality"]) for f in ship] == [("2023-08", "planned")]
+
+
+def test_an_upgrade_in_a_when_clause_after_a_date_takes_that_date():
+    assert ("relationship_upgrade", "2023-09") in pairs(
+        "The Joint Leaders' Statement issued in September 2023, when the two countries upgraded ties to a "
+        "Comprehensive Strategic Partnership, commits both sides to maritime work.")
+    assert pairs("In September 2023 the two countries became comprehensive strategic partners.") == [
+        ("relationship_upgrade", "2023-09")]
+    assert pairs("Vietnam became a key partner in the region in 2020.") == []

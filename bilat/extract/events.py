@@ -535,6 +535,9 @@ def _find_triggers(doc: _Doc, unit: _Unit, mentions, cfg: dict,
 
 # --- choosing the governing date ------------------------------------------------------------
 
+_WHEN_AFTER_DATE = re.compile(r"\s*,?\s*when\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}$", re.I)
+
+
 def _cost(text: str, unit: _Unit, t: _Trigger, d: _Date) -> float:
     if d.start >= t.end:
         gap = text[t.end:d.start]
@@ -552,6 +555,8 @@ def _cost(text: str, unit: _Unit, t: _Trigger, d: _Date) -> float:
     cost += sum(40 if w.lower() == "that" else 80 for w in _SUBORDINATE.findall(gap))
     if gap.rstrip().endswith("(") or gap.lstrip().startswith(")"):
         cost -= 40 if gap.count(",") else 0  # "Carl Vinson (March 2018)": an apposition
+    if d.end <= t.start and _WHEN_AFTER_DATE.match(gap):
+        cost = min(cost, len(gap.strip()))  # "in September 2023, when the two countries upgraded ties"
     if d.end <= t.start and _INITIAL_DATE.match(text[unit.start:d.start]) and not _STRONG_BREAK.search(gap):
         # "In 2018, the two governments ..." governs the main clause, even "In 2022, the dialogue was held"
         cost = min(cost, DEFINITE_MAX_COST - 5 if t.definite else 60)
