@@ -24,6 +24,7 @@ def fields(text: str, published: str = "2024-01-15"):
     ("In March 2018, Vietnam and Japan signed a memorandum of understanding on cyber defense.",
      [("mou", "2018-03")]),
     ("The 2019 letter of intent on military medicine remains in force.", [("letter_of_intent", "2019")]),
+    ("The museum deal grew out of a 2021 memorandum of intent on public outreach.", [("letter_of_intent", "2021")]),
     ("The defense ministers issued a joint statement on maritime security on 12 May 2022.",
      [("joint_statement", "2022-05-12")]),
     ("Officials reviewed the joint vision statement they adopted in 2017.", [("joint_vision_statement", "2017")]),
