@@ -1,11 +1,14 @@
 """The main job: inputs -> documents -> sentences -> facts -> store.
 
 Each input is handled on its own: a failure is recorded with its reason and
-the run goes on; each document is written in its own transaction.
+the run goes on; each document is written all-or-nothing (in its own
+savepoint of a transaction shared by a batch of documents).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import threading
@@ -20,9 +23,10 @@ from bilat.extract import extract_facts
 from bilat.extract.context import reference_start
 from bilat.nlp import Sentence, ner, split_sentences
 from bilat.nlp.annotate import AnnotatedDocument
-from bilat.resolve import merge
+from bilat.resolve import merge, near_duplicates
 from bilat.resolve.measures import preceding_text
 from bilat.store import Store, open_store
+from bilat.store.store import BatchWriter
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Prepared:
     sentences: list[Sentence]
     facts: list
     mentions: list
+    sketch: near_duplicates.Sketch | None = None  # for the near-duplicate lookup
 
 
 # Below this many inputs, worker processes cost more than they save.
@@ -87,8 +92,9 @@ def ingest(
 
     Reading, cleaning and extraction run in ``jobs`` worker processes (default:
     one per core, up to 4, for 8 inputs or more); every write happens here, in
-    input order, one transaction per document. ``on_total`` hears the number
-    of inputs once known; ``on_item`` hears each result as it happens."""
+    input order, each document all-or-nothing, several per commit (see
+    :class:`~bilat.store.store.BatchWriter`). ``on_total`` hears the number of
+    inputs once known; ``on_item`` hears each result as it happens."""
     if isinstance(targets, str):
         targets = [targets]
     own_store = store is None
@@ -101,35 +107,102 @@ def ingest(
         jobs = jobs or default_jobs(len(expanded))
         if "-" in expanded or not store.shareable:
             jobs = 1  # stdin and in-memory stores stay in this process
-        for entry, prepared in _prepare_all(expanded, store, options, jobs):
-            if isinstance(entry, InputError):
-                item = IngestItem(entry.source, "failed", reason=entry.reason)
-            elif isinstance(prepared, IngestItem):
-                item = prepared
-            else:
-                item = commit(prepared, store)
-            report.items.append(item)
-            if on_item:
-                on_item(item)
+        with _collecting_less(), store.writer() as writer:
+            for entry, prepared in _prepare_all(expanded, store, options, jobs, writer):
+                if isinstance(entry, InputError):
+                    item = IngestItem(entry.source, "failed", reason=entry.reason)
+                elif isinstance(prepared, IngestItem):
+                    item = prepared
+                else:
+                    item = commit(prepared, writer)
+                report.items.append(item)
+                if on_item:
+                    on_item(item)
     finally:
         if own_store:
             store.close()
     return report
 
 
-def _prepare_all(expanded, store: Store, options: docs.ReadOptions, jobs: int):
-    """Yield (entry, Prepared | IngestItem | None) in input order."""
+def _prepare_all(expanded, store: Store, options: docs.ReadOptions, jobs: int, writer: BatchWriter | None = None):
+    """Yield (entry, Prepared | IngestItem | None) in input order.
+
+    ``writer``'s pending documents are committed before any wait that may be
+    long, so a slow input never holds the database's write lock."""
     targets = [e for e in expanded if not isinstance(e, InputError)]
     if jobs <= 1 or len(targets) < 2:
         for entry in expanded:
-            yield entry, (None if isinstance(entry, InputError) else prepare(entry, store, options))
+            if isinstance(entry, InputError):
+                yield entry, None
+                continue
+            if writer:
+                writer.flush()
+            yield entry, prepare(entry, store, options)
         return
     warm_up()  # forked workers inherit loaded models and compiled patterns
+    _freeze_loaded()
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # A few inputs per task: the pool's threads here pay for every result message
+    # (its worker handler polls until the result handler has read it), and they
+    # compete with the writer for this process's core.
+    size = max(1, min(TASK_SIZE, len(targets) // (4 * jobs)))
+    tasks = [targets[i:i + size] for i in range(0, len(targets), size)]
     with context.Pool(jobs, initializer=_worker_init, initargs=(store.db, os.getpid())) as pool:
-        results = pool.imap(functools.partial(_worker_prepare, options=options), targets, chunksize=2)
+        results = pool.imap(functools.partial(_worker_prepare_many, options=options), tasks)
+        ready: list = []
         for entry in expanded:
-            yield entry, (None if isinstance(entry, InputError) else next(results))
+            if isinstance(entry, InputError):
+                yield entry, None
+                continue
+            if not ready:
+                ready = _next_result(results, writer)[::-1]
+            yield entry, ready.pop()
+
+
+# Inputs per worker task.
+TASK_SIZE = 8
+
+# Ingest allocates and drops millions of small objects (parsed texts, facts,
+# rows), which set off the cyclic garbage collector every few hundred: each
+# full collection then walks every object of the loaded models and libraries.
+# While ingesting or re-extracting, collect less often; when ingesting in
+# parallel, also leave the objects loaded before the workers start out of
+# collections (gc.freeze, which also spares the forked workers copying pages).
+_GC_THRESHOLD = (20_000, 20, 20)
+_frozen_here = False
+
+
+@contextlib.contextmanager
+def _collecting_less():
+    global _frozen_here
+    before = gc.get_threshold()
+    gc.set_threshold(*(max(a, b) for a, b in zip(before, _GC_THRESHOLD)))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        if _frozen_here:
+            _frozen_here = False
+            gc.unfreeze()
+
+
+def _freeze_loaded() -> None:
+    global _frozen_here
+    if not _frozen_here and gc.get_freeze_count() == 0:  # (a caller's own freeze is left alone)
+        gc.freeze()
+        _frozen_here = True
+
+
+def _next_result(results, writer: BatchWriter | None):
+    """The next worker result; if it keeps the writer waiting past its batch's
+    time limit, commit the batch first."""
+    left = writer.seconds_left() if writer else None
+    if left is not None:
+        try:
+            return results.next(timeout=left)
+        except multiprocessing.TimeoutError:
+            writer.flush()
+    return results.next()
 
 
 _WARM_UP_TEXT = (
@@ -166,11 +239,11 @@ def _worker_init(db: str, parent_pid: int) -> None:
     threading.Thread(target=watch_parent, daemon=True).start()
 
 
-def _worker_prepare(target: str, options: docs.ReadOptions):
+def _worker_prepare_many(targets: list[str], options: docs.ReadOptions) -> list:
     global _worker_store
     if _worker_store is None:
         _worker_store = open_store(_worker_db)
-    return prepare(target, _worker_store, options)
+    return [prepare(target, _worker_store, options) for target in targets]
 
 
 def prepare(target: str, store: Store, options: docs.ReadOptions = docs.ReadOptions()) -> Prepared | IngestItem:
@@ -189,7 +262,8 @@ def prepare(target: str, store: Store, options: docs.ReadOptions = docs.ReadOpti
             fact.extra["merge_keys"] = merge.keys_for(fact.kind, fact.fields, fact.evidence.quote,
                                                       preceding_text(document.text, fact.evidence.start))
         document.body_word_count = len(document.text[:reference_start(annotated)].split())
-        return Prepared(target, document, sentences, facts, all_mentions(annotated, facts))
+        return Prepared(target, document, sentences, facts, all_mentions(annotated, facts),
+                        near_duplicates.sketch(document.text))
     except InputError as exc:
         return IngestItem(target, "failed", reason=exc.reason)
     except (MemoryError, RecursionError) as exc:
@@ -207,8 +281,9 @@ def all_mentions(annotated: AnnotatedDocument, facts: list) -> list:
     return sorted(known + ner.find_names(annotated.text, sorted(spans), known), key=lambda m: m.start)
 
 
-def commit(prepared: Prepared, store: Store) -> IngestItem:
-    result = store.add_document(prepared.document, prepared.sentences, prepared.facts, prepared.mentions)
+def commit(prepared: Prepared, store: Store | BatchWriter) -> IngestItem:
+    result = store.add_document(prepared.document, prepared.sentences, prepared.facts, prepared.mentions,
+                                prepared.sketch)
     stored_facts = len(prepared.facts) if result.status in ("new", "version") else 0
     return IngestItem(prepared.source, result.status, result.document_id, prepared.document.title,
                       facts=stored_facts)
@@ -226,16 +301,17 @@ def reextract(store: Store, refs: Iterable[str] | None = None,
     the data files or upgrading bilat; the texts are not read again."""
     ids = [store.resolve_ref(r) for r in refs] if refs else [d["id"] for d in store.documents()]
     done = []
-    for doc_id in ids:
-        row = store.document(doc_id)
-        sents = [Sentence(s["idx"], s["start"], s["end"], s["text"]) for s in store.sentences(doc_id)]
-        annotated = AnnotatedDocument(text=row["text"], name=row["appearances"][0]["name"],
-                                      published=row["published"], language=row["language"],
-                                      title=row["title"], sentences=sents)
-        facts = extract_facts(annotated)
-        written = store.replace_facts(doc_id, facts, all_mentions(annotated, facts))
-        item = IngestItem(row["appearances"][0]["name"], "reextracted", doc_id, row["title"], facts=written)
-        done.append(item)
-        if on_item:
-            on_item(item)
+    with _collecting_less():
+        for doc_id in ids:
+            row = store.document(doc_id)
+            sents = [Sentence(s["idx"], s["start"], s["end"], s["text"]) for s in store.sentences(doc_id)]
+            annotated = AnnotatedDocument(text=row["text"], name=row["appearances"][0]["name"],
+                                          published=row["published"], language=row["language"],
+                                          title=row["title"], sentences=sents)
+            facts = extract_facts(annotated)
+            written = store.replace_facts(doc_id, facts, all_mentions(annotated, facts))
+            item = IngestItem(row["appearances"][0]["name"], "reextracted", doc_id, row["title"], facts=written)
+            done.append(item)
+            if on_item:
+                on_item(item)
     return done

@@ -62,3 +62,15 @@ def test_turned_off_by_environment(monkeypatch):
         assert ner.find_names("Admiral Jane Doe spoke.", [(0, 23)], []) == []
     finally:
         ner._load.cache_clear()
+
+
+@needs_model
+def test_ships_named_after_people_are_equipment_not_people():
+    text = ("Sailors from the aircraft carrier USS Carl Vinson toured Da Nang with Admiral John Aquilino. "
+            "The visit by Carl Vinson lasted four days. The ex-USCGC John Midgett, a cutter, reached Vietnam "
+            "later, and Jennifer Lopez sang.")
+    found = {m.text: m.type for m in ner.find_names(text, [(0, len(text))], [])}
+    assert found.get("USS Carl Vinson") == "equipment"
+    assert found.get("John Midgett") == "equipment"  # right after a hull prefix
+    assert found.get("Carl Vinson") == "equipment"  # named with a prefix elsewhere in the text
+    assert found.get("John Aquilino") == "person" and found.get("Jennifer Lopez") == "person"

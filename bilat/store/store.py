@@ -1,15 +1,19 @@
 """The store: documents, their appearances and versions, sentences, facts.
 
 Writes go through :meth:`Store.add_document`, one transaction per document,
-so an interrupted run leaves every document either fully stored or absent.
+or through a :meth:`Store.writer`, which batches many documents per commit
+with a savepoint each, so an interrupted run leaves every document either
+fully stored or absent.
 """
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import json
-from collections.abc import Sequence
 import os
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +60,26 @@ class AddResult:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _insert_rows(conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows, each a tuple in ``columns`` order. On SQLite the tuples
+    go to the driver as they are: building and converting one dict per row
+    through SQLAlchemy costs about as much as SQLite's insert itself, for
+    hundreds of rows per document. Values must be plain ints, floats, strings
+    and None (none of these columns' types converts values on SQLite)."""
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(_insert_sql(table.name, columns), rows)
+    else:
+        conn.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
+
+
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)  # quoted: "end" is a keyword
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
 
 
 class Store:
@@ -132,43 +156,57 @@ class Store:
             ).scalar()
 
     def add_document(self, doc: Document, sents: list[Sentence], found: list[Fact],
-                     found_mentions: Sequence = ()) -> AddResult:
-        """Store ``doc`` with its sentences, facts and entity mentions in one transaction."""
+                     found_mentions: Sequence = (), sketch: near_duplicates.Sketch | None = None) -> AddResult:
+        """Store ``doc`` with its sentences, facts and entity mentions in one
+        transaction. ``sketch``: its near-duplicate sketch, if already computed."""
         with self.engine.begin() as conn:
-            known = conn.execute(
-                select(appearances.c.document_id).where(
-                    and_(appearances.c.location == doc.location, appearances.c.raw_hash == doc.raw_hash)
-                )
-            ).scalar()
-            if known is not None:
-                return AddResult("unchanged", known)
-            previous = self._current_appearance(conn, doc.location)
-            existing = conn.execute(select(documents.c.id).where(documents.c.hash == doc.content_hash)).scalar()
+            return self._add(conn, doc, sents, found, found_mentions, sketch)
+
+    def writer(self, max_documents: int = 128, max_seconds: float = 3.0) -> BatchWriter:
+        """A writer adding many documents with few commits (see :class:`BatchWriter`);
+        use it as a context manager. An in-memory store commits every document:
+        all its connections are one SQLite connection, which readers would reset."""
+        if not self.shareable:
+            max_documents = 1
+        return BatchWriter(self, max_documents, max_seconds)
+
+    def _add(self, conn: Connection, doc: Document, sents: list[Sentence], found: list[Fact],
+             found_mentions: Sequence = (), doc_sketch: near_duplicates.Sketch | None = None) -> AddResult:
+        known = conn.execute(
+            select(appearances.c.document_id).where(
+                and_(appearances.c.location == doc.location, appearances.c.raw_hash == doc.raw_hash)
+            )
+        ).scalar()
+        if known is not None:
+            return AddResult("unchanged", known)
+        previous = self._current_appearance(conn, doc.location)
+        existing = conn.execute(select(documents.c.id).where(documents.c.hash == doc.content_hash)).scalar()
+        if doc_sketch is None:
             doc_sketch = near_duplicates.sketch(doc.text)
-            if existing is not None:
-                status, doc_id, similarity = "copy", existing, 1.0
+        if existing is not None:
+            status, doc_id, similarity = "copy", existing, 1.0
+        else:
+            exclude = previous["document_id"] if previous else None
+            match = self._near_duplicate(conn, doc_sketch, exclude)
+            if match:
+                status, (doc_id, similarity) = "syndicated", match
             else:
-                exclude = previous["document_id"] if previous else None
-                match = self._near_duplicate(conn, doc_sketch, exclude)
-                if match:
-                    status, (doc_id, similarity) = "syndicated", match
-                else:
-                    doc_id = self._insert_document(conn, doc, sents, doc_sketch, found, found_mentions)
-                    status = "version" if previous else "new"
-                    similarity = 1.0
-            relation = {"copy": "copy", "syndicated": "syndicated"}.get(status, "original")
-            if previous and previous["document_id"] == doc_id and status == "copy":
-                status = "unchanged"  # same text at the same place, only the bytes differ
-            new_appearance = conn.execute(appearances.insert().values(
-                document_id=doc_id, location=doc.location, name=doc.name, raw_hash=doc.raw_hash,
-                relation=relation, similarity=round(similarity, 4), title=doc.title,
-                publisher=doc.publisher, author=doc.author, published=doc.published, seen_at=_now(),
-            )).inserted_primary_key[0]
-            if previous:
-                conn.execute(appearances.update().where(appearances.c.id == previous["id"])
-                             .values(superseded_by=new_appearance))
-            replaced = previous["document_id"] if previous and previous["document_id"] != doc_id else None
-            return AddResult(status, doc_id, similarity, replaced)
+                doc_id = self._insert_document(conn, doc, sents, doc_sketch, found, found_mentions)
+                status = "version" if previous else "new"
+                similarity = 1.0
+        relation = {"copy": "copy", "syndicated": "syndicated"}.get(status, "original")
+        if previous and previous["document_id"] == doc_id and status == "copy":
+            status = "unchanged"  # same text at the same place, only the bytes differ
+        new_appearance = conn.execute(appearances.insert().values(
+            document_id=doc_id, location=doc.location, name=doc.name, raw_hash=doc.raw_hash,
+            relation=relation, similarity=round(similarity, 4), title=doc.title,
+            publisher=doc.publisher, author=doc.author, published=doc.published, seen_at=_now(),
+        )).inserted_primary_key[0]
+        if previous:
+            conn.execute(appearances.update().where(appearances.c.id == previous["id"])
+                         .values(superseded_by=new_appearance))
+        replaced = previous["document_id"] if previous and previous["document_id"] != doc_id else None
+        return AddResult(status, doc_id, similarity, replaced)
 
     def _current_appearance(self, conn: Connection, location: str):
         return conn.execute(
@@ -208,13 +246,9 @@ class Store:
             word_count=doc.word_count, body_word_count=doc.body_word_count, sentence_count=len(sents), shingle_count=doc_sketch.shingles,
             extra=json.dumps(doc.extra, ensure_ascii=False) if doc.extra else None, created_at=_now(),
         )).inserted_primary_key[0]
-        if sents:
-            conn.execute(sentences.insert(), [
-                {"document_id": doc_id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text}
-                for s in sents
-            ])
-        if doc_sketch.hashes:
-            conn.execute(sketches.insert(), [{"document_id": doc_id, "hash": h} for h in doc_sketch.hashes])
+        _insert_rows(conn, sentences, ("document_id", "idx", "start", "end", "text"),
+                     [(doc_id, s.index, s.start, s.end, s.text) for s in sents])
+        _insert_rows(conn, sketches, ("document_id", "hash"), [(doc_id, h) for h in doc_sketch.hashes])
         self._write_facts(conn, doc_id, doc.content_hash, found, doc.text)
         self._write_mentions(conn, doc_id, found_mentions, sents)
         search.index_document(conn, doc_id, doc.title, doc.text)
@@ -257,33 +291,30 @@ class Store:
         for m in found_mentions:
             i = bisect.bisect_right(starts, m.start) - 1
             idx = sents[i].index if i >= 0 and m.start < sents[i].end else None
-            rows.append({"document_id": doc_id, "entity_id": m.entity, "sentence_idx": idx,
-                         "start": m.start, "end": m.end, "text": m.text})
-        conn.execute(mentions.insert(), rows)
+            rows.append((doc_id, m.entity, idx, m.start, m.end, m.text))
+        _insert_rows(conn, mentions, ("document_id", "entity_id", "sentence_idx", "start", "end", "text"), rows)
 
     def _write_facts(self, conn, doc_id: int, doc_hash: str, found: list[Fact], text: str) -> int:
         rows, proofs, seen, kept = [], [], set(), []
+        now = _now()
         for fact in found:
             fid = fact.fact_id(doc_hash)
             if fid in seen:
                 continue
             seen.add(fid)
-            kept.append(fact)
-            rows.append({
-                "id": fid, "document_id": doc_id, "kind": fact.kind, "area": fact.area,
-                "data": json.dumps(fact.fields, ensure_ascii=False), "confidence": fact.confidence,
-                "extractor": fact.extractor, "created_at": _now(),
-            })
+            kept.append((fid, fact))
+            rows.append((fid, doc_id, fact.kind, fact.area, json.dumps(fact.fields, ensure_ascii=False),
+                         fact.confidence, fact.extractor, now))
             ev = fact.evidence
-            proofs.append({"fact_id": fid, "document_id": doc_id, "sentence_idx": ev.sentence_idx,
-                           "start": ev.start, "end": ev.end, "quote": ev.quote})
+            proofs.append((fid, doc_id, ev.sentence_idx, ev.start, ev.end, ev.quote))
         if rows:
-            conn.execute(facts.insert(), rows)
-            conn.execute(evidence.insert(), proofs)
+            _insert_rows(conn, facts, ("id", "document_id", "kind", "area", "data", "confidence", "extractor",
+                                       "created_at"), rows)
+            _insert_rows(conn, evidence, ("fact_id", "document_id", "sentence_idx", "start", "end", "quote"), proofs)
             merged.link_reports(conn, [
-                {"id": r["id"], "kind": r["kind"], "fields": f.fields, "quote": f.evidence.quote,
+                {"id": fid, "kind": f.kind, "fields": f.fields, "quote": f.evidence.quote,
                  "keys": f.extra.get("merge_keys"), "context": preceding_text(text, f.evidence.start)}
-                for r, f in zip(rows, kept)])
+                for fid, f in kept])
         return len(rows)
 
     # -- reading -----------------------------------------------------------
@@ -472,10 +503,100 @@ class Store:
             }
 
 
+class BatchWriter:
+    """Adds documents for one ingest run with few commits, each document still
+    all-or-nothing.
+
+    Documents go into a shared transaction, each inside its own savepoint: a
+    document that fails to write is rolled back alone, the ones before it are
+    committed, and the error is raised. The transaction is committed every
+    ``max_documents`` documents, when it is ``max_seconds`` old, on
+    :meth:`flush` (call it before waiting for more input) and on close, so an
+    interrupted run still leaves every document either fully stored or absent,
+    and loses at most the last uncommitted batch. A commit per document costs
+    more than writing a typical document: the full-text index flushes its
+    segment and the write-ahead log rewrites the shared index pages each time.
+    """
+
+    def __init__(self, store: Store, max_documents: int = 128, max_seconds: float = 3.0):
+        self.store = store
+        self.max_documents = max(1, max_documents)
+        self.max_seconds = max_seconds
+        self._conn: Connection | None = None
+        self._tx = None
+        self._pending = 0
+        self._since = 0.0
+
+    def __enter__(self) -> BatchWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def add_document(self, doc: Document, sents: list[Sentence], found: list[Fact],
+                     found_mentions: Sequence = (), sketch: near_duplicates.Sketch | None = None) -> AddResult:
+        """Like :meth:`Store.add_document`; visible to other connections once committed."""
+        if self._tx is None:
+            self._begin()
+        try:
+            with self._conn.begin_nested():
+                result = self.store._add(self._conn, doc, sents, found, found_mentions, sketch)
+        except BaseException:
+            self.commit()  # keep the documents written before this one
+            raise
+        self._pending += 1
+        if self._pending >= self.max_documents or time.monotonic() - self._since >= self.max_seconds:
+            self.commit()
+        return result
+
+    def seconds_left(self) -> float | None:
+        """How long the pending documents may wait for their commit (None: none pending)."""
+        if self._tx is None:
+            return None
+        return max(0.0, self._since + self.max_seconds - time.monotonic())
+
+    def flush(self) -> None:
+        """Commit what is pending: call before a wait that may be long."""
+        self.commit()
+
+    def commit(self) -> None:
+        tx, self._tx, self._pending = self._tx, None, 0
+        if tx is not None:
+            tx.commit()
+        if self.max_documents == 1:
+            self._close_connection()  # (in-memory: the pool hands this connection to readers too)
+
+    def close(self) -> None:
+        try:
+            self.commit()
+        finally:
+            self._close_connection()  # (after a failed commit, this rolls back)
+
+    def _close_connection(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn.close()
+
+    def _begin(self) -> None:
+        if self._conn is None:
+            self._conn = self.store.engine.connect()
+        self._tx = self._conn.begin()
+        if self.store.is_sqlite:
+            # pysqlite defers BEGIN to the first write, so the first savepoint would
+            # otherwise open (and its release commit) the transaction. IMMEDIATE: take
+            # the write lock now (waiting busy_timeout for it) rather than fail to
+            # upgrade a read snapshot later if another process writes in between.
+            self._conn.exec_driver_sql("BEGIN IMMEDIATE")
+        self._since = time.monotonic()
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # 64 MB of page cache (the default is 2 MB): writing a document updates
+    # indexes keyed by hashes, that is pages all over the file.
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
