@@ -89,24 +89,23 @@ def _parts(date: str | None):
 
 def long_date(date: str | None) -> str:
     """2025-11-02 -> 2 November 2025; 2025-11 -> November 2025; 2025 -> 2025."""
-    p = _parts(date)
-    if not p:
-        return str(date or "undated")
-    year, month, day = p
-    if day:
-        return f"{day} {MONTHS[month - 1]} {year}"
-    return f"{MONTHS[month - 1]} {year}" if month else str(year)
+    return _written(date, short=False)
 
 
 def short_date(date: str | None) -> str:
     """2025-11-02 -> 2 Nov 2025; 2025-11 -> Nov 2025; 2025 -> 2025."""
+    return _written(date, short=True)
+
+
+def _written(date: str | None, short: bool) -> str:
     p = _parts(date)
     if not p:
         return str(date or "undated")
     year, month, day = p
-    if day:
-        return f"{day} {MONTHS[month - 1][:3]} {year}"
-    return f"{MONTHS[month - 1][:3]} {year}" if month else str(year)
+    if not month:
+        return str(year)
+    name = MONTHS[month - 1][:3] if short else MONTHS[month - 1]
+    return f"{day} {name} {year}" if day else f"{name} {year}"
 
 
 def when(date: str | None) -> str:
