@@ -6,9 +6,7 @@ savepoint of a transaction shared by a batch of documents).
 """
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import multiprocessing
 import os
 import threading
@@ -19,6 +17,7 @@ from dataclasses import dataclass, field
 
 from bilat import documents as docs
 from bilat.errors import InputError
+from bilat.bulk import collecting_less, freeze_loaded
 from bilat.extract import extract_facts
 from bilat.extract.context import reference_start
 from bilat.nlp import Sentence, ner, split_sentences
@@ -107,7 +106,7 @@ def ingest(
         jobs = jobs or default_jobs(len(expanded))
         if "-" in expanded or not store.shareable:
             jobs = 1  # stdin and in-memory stores stay in this process
-        with _collecting_less(), store.writer() as writer:
+        with collecting_less(), store.writer() as writer:
             for entry, prepared in _prepare_all(expanded, store, options, jobs, writer):
                 if isinstance(entry, InputError):
                     item = IngestItem(entry.source, "failed", reason=entry.reason)
@@ -140,7 +139,7 @@ def _prepare_all(expanded, store: Store, options: docs.ReadOptions, jobs: int, w
             yield entry, prepare(entry, store, options)
         return
     warm_up()  # forked workers inherit loaded models and compiled patterns
-    _freeze_loaded()
+    freeze_loaded()
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     # A few inputs per task: the pool's threads here pay for every result message
     # (its worker handler polls until the result handler has read it), and they
@@ -161,37 +160,6 @@ def _prepare_all(expanded, store: Store, options: docs.ReadOptions, jobs: int, w
 
 # Inputs per worker task.
 TASK_SIZE = 8
-
-# Ingest allocates and drops millions of small objects (parsed texts, facts,
-# rows), which set off the cyclic garbage collector every few hundred: each
-# full collection then walks every object of the loaded models and libraries.
-# While ingesting or re-extracting, collect less often; when ingesting in
-# parallel, also leave the objects loaded before the workers start out of
-# collections (gc.freeze, which also spares the forked workers copying pages).
-_GC_THRESHOLD = (20_000, 20, 20)
-_frozen_here = False
-
-
-@contextlib.contextmanager
-def _collecting_less():
-    global _frozen_here
-    before = gc.get_threshold()
-    gc.set_threshold(*(max(a, b) for a, b in zip(before, _GC_THRESHOLD)))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-        if _frozen_here:
-            _frozen_here = False
-            gc.unfreeze()
-
-
-def _freeze_loaded() -> None:
-    global _frozen_here
-    if not _frozen_here and gc.get_freeze_count() == 0:  # (a caller's own freeze is left alone)
-        gc.freeze()
-        _frozen_here = True
-
 
 def _next_result(results, writer: BatchWriter | None):
     """The next worker result; if it keeps the writer waiting past its batch's
@@ -301,7 +269,7 @@ def reextract(store: Store, refs: Iterable[str] | None = None,
     the data files or upgrading bilat; the texts are not read again."""
     ids = [store.resolve_ref(r) for r in refs] if refs else [d["id"] for d in store.documents()]
     done = []
-    with _collecting_less():
+    with collecting_less():
         for doc_id in ids:
             row = store.document(doc_id)
             sents = [Sentence(s["idx"], s["start"], s["end"], s["text"]) for s in store.sentences(doc_id)]

@@ -384,7 +384,6 @@ class _Builder:
         profiles = profiling.document_profiles(docs, self.facts)
         filtered = bool(self.area or self.since)
         profiles = [p for p in profiles if p["facts"] or not filtered]
-        conflicts = self._all_conflicts
         facts_of: dict[int, list[dict]] = {}
         for m in self.facts:
             for doc_id in {r["document_id"] for r in m["reports"]}:
@@ -400,9 +399,9 @@ class _Builder:
             sub = Section(f"source-{p['document_id']}", _source_heading(doc), meta=_source_meta(doc))
             sub.items += self._angle(p, mine)
             if p["facts"]:
-                sub.items.append(self._specificity(p, ranked, conflicts))
+                sub.items.append(self._specificity(p, ranked))
                 sub.items += self._only_here(p)
-                sub.items += self._disagreements(p, conflicts)
+                sub.items += self._disagreements(p)
             subs.append(sub)
         return Section("sources", "What the sources say", subsections=subs,
                        omitted=omitted([(len(subs), len(profiles), "sources")], "`bilat sources`",
@@ -484,7 +483,7 @@ class _Builder:
         report = self._first_report_by_doc.get(doc_id)
         return [self.lib.source(report)] if report else []
 
-    def _specificity(self, p: dict, ranked: list[dict], conflicts) -> Item:
+    def _specificity(self, p: dict, ranked: list[dict]) -> Item:
         rank = ranked.index(p) + 1
         place = ("the most specific" if rank == 1 else "the least specific" if rank == len(ranked)
                  else f"the {_ordinal(rank)} most specific")
@@ -534,7 +533,7 @@ class _Builder:
     def _in(self, doc_id: int, point: Point) -> bool:
         return any(r["document_id"] == doc_id for r in point.reports)
 
-    def _disagreements(self, p: dict, conflicts) -> list[Item]:
+    def _disagreements(self, p: dict) -> list[Item]:
         doc_id = p["document_id"]
         out = []
         mine_all = [c for c in self._conflicts_by_doc.get(doc_id, []) if self._in_area(c)]
