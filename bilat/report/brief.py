@@ -31,7 +31,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bilat import __version__
@@ -39,7 +39,7 @@ from bilat.bulk import without_gc
 from bilat.store import cache
 from bilat.extract import AREAS
 from bilat.resolve import profiles as profiling
-from bilat.resolve.series import EXACT_TOLERANCE, Point, Series, build_series, find_conflicts, overlaps
+from bilat.resolve.series import EXACT_TOLERANCE, Conflict, Point, Series, build_series, conflicting_pairs, overlaps
 
 from .paper import (
     EMPTY, Brief, Cites, Item, Part, Reference, Section, Table, brief_from_json, brief_to_json,
@@ -61,6 +61,7 @@ from .timeline import (
     on_or_after,
     parse_since,
     plural,
+    primary_report,
     quantity,
     redundant_events,
     sentence_for,
@@ -96,6 +97,7 @@ class Citer:
     def __init__(self):
         self.numbers: dict[tuple, int] = {}
         self.references: list[Reference] = []
+        self.cited: list[Source] = []  # the source behind each reference
 
     def __call__(self, sources) -> Cites:
         unique = list({s.key: s for s in sources}.values())
@@ -107,12 +109,19 @@ class Citer:
         for s in chosen:
             if s.key not in self.numbers:
                 self.numbers[s.key] = len(self.references) + 1
+                self.cited.append(s)
                 self.references.append(Reference(
                     len(self.references) + 1, s.document_id, s.name, s.location, s.publisher, s.title,
                     s.published, s.quote, s.start, s.end))
             out.append(self.numbers[s.key])
         out.sort()
         return out
+
+    def add_quotes(self, library: Library) -> None:
+        """Quotes for references made from outline reports, read in one go once the brief is written."""
+        found = library.quotes([s for s in self.cited if s.quote is None])
+        self.references = [r if r.quote is not None else replace(r, quote=found.get(s.fact_id, ""))
+                           for r, s in zip(self.references, self.cited)]
 
 
 def _item(text: str, cites: list[int], lead: str | None = None) -> Item:
@@ -156,7 +165,7 @@ class _Builder:
         self.lib = Library(store)
         self.types = self.lib.entity_types
         self.cite = Citer()
-        everything = store.merged_facts()
+        everything = store.merged_outline()  # reports without quotes: see Citer.add_quotes
         self.by_id = {m["id"]: m for m in everything}
         in_area = [m for m in everything if area is None or m["area"] == area]
         self.facts = [m for m in in_area if on_or_after(dated_by_source(m), self.since)]
@@ -178,6 +187,11 @@ class _Builder:
         for x in points_or_facts:
             reports += x.reports if isinstance(x, Point) else x["reports"]
         return self.cite(self.sources(reports))
+
+    def sentence(self, m: dict) -> str:
+        if m["kind"] == "event":  # worded from its quote
+            self.lib.fill([primary_report(m)])
+        return sentence_for(m, self.types)
 
     def recent(self, date) -> bool:
         return bool(date) and on_or_after(str(date), self.recent_from)
@@ -280,7 +294,7 @@ class _Builder:
             date = fact_date(m)
             if self.recent(date):
                 found.append((str(date), self._weight(m), m["sources"],
-                              lambda m=m: _item(sentence_for(m, self.types), self.cites(m))))
+                              lambda m=m: _item(self.sentence(m), self.cites(m))))
         for row in self.rows:
             if self.recent(row.date):
                 found.append((str(row.date), (KIND_ORDER["figure"], self._area_rank(row), -len(self._docs(row)),
@@ -358,6 +372,7 @@ class _Builder:
 
     def history(self) -> Section:
         settled = [m for m in self.facts if m["kind"] in ("agreement", "transfer", "event") and not self._open(m)]
+        self.lib.fill([primary_report(m) for m in settled if m["kind"] == "event" and fact_date(m)])  # worded events
         dated = [e for e in entries_for(settled, self.lib) if not self.recent(e.date)]
         undated = [m for m in settled if m["kind"] in ("agreement", "transfer") and not fact_date(m)]
         undated.sort(key=lambda m: (KIND_ORDER[m["kind"]], -m["sources"], m["label"]))
@@ -381,7 +396,8 @@ class _Builder:
 
     def sources_section(self) -> Section:
         docs = list(self.lib.docs.values())
-        profiles = profiling.document_profiles(docs, self.facts)
+        # hedging needs every report's quote: worked out only for the sources shown
+        profiles = profiling.document_profiles(docs, self.facts, hedged_for=frozenset())
         filtered = bool(self.area or self.since)
         profiles = [p for p in profiles if p["facts"] or not filtered]
         facts_of: dict[int, list[dict]] = {}
@@ -392,6 +408,13 @@ class _Builder:
         chosen = {p["document_id"] for p in best_supported(profiles, LIMITS["sources"], support=lambda p: p["facts"],
                                                              newest=lambda p: p.get("published") or "")}
         self._profiled = frozenset(chosen)
+        theirs = list({m["id"]: m for doc_id in chosen for m in facts_of.get(doc_id, [])}.values())
+        self.lib.fill([r for m in theirs for r in m["reports"] if r["document_id"] in chosen])
+        hedged = {p["document_id"]: p["hedged_share"] for p in profiling.document_profiles(
+            [self.lib.docs[d] for d in chosen], theirs, hedged_for=chosen)}
+        for p in profiles:
+            if p["document_id"] in chosen:
+                p["hedged_share"] = hedged[p["document_id"]]
         subs = []
         for p in (p for p in profiles if p["document_id"] in chosen):
             doc = self.lib.docs[p["document_id"]]
@@ -453,18 +476,39 @@ class _Builder:
         return first
 
     @cached_property
-    def _all_conflicts(self) -> list:
-        return find_conflicts(self.series)
-
-    @cached_property
-    def _conflicts_by_doc(self) -> dict[int, list]:
-        """The conflicts of each source the brief profiles (only those: there can be many)."""
-        wanted = self._profiled
-        by_doc: dict[int, list] = {}
-        for c in self._all_conflicts:
-            for doc_id in (c.a.documents | c.b.documents) & wanted:
-                by_doc.setdefault(doc_id, []).append(c)
-        return by_doc
+    def _conflicts(self) -> _Conflicts:
+        """One pass over every conflict (a large store can hold hundreds of thousands),
+        keeping those of the sources the brief profiles and the best supported in scope."""
+        wanted = self._profiled  # set by sources_section, which comes first
+        scoped = bool(self.area or self.since)
+        limit = LIMITS["conflicts"]
+        found = _Conflicts()
+        top: list[tuple] = []  # a heap of (support, newest, -position, conflict)
+        least = -1  # the support a conflict needs to enter a full heap
+        for series, a, b in conflicting_pairs(self.series):
+            c = None
+            for doc_id in a.documents | b.documents if len(a.documents) + len(b.documents) > 2 else (
+                    *a.documents, *b.documents):
+                if doc_id in wanted:
+                    c = c or Conflict(series, a, b)
+                    found.by_doc.setdefault(doc_id, []).append(c)
+            if scoped:
+                c = c or Conflict(series, a, b)
+                if not (self._in_area(c) and (on_or_after(a.as_of, self.since) or on_or_after(b.as_of, self.since))):
+                    continue
+            found.count += 1
+            support = a.sources + b.sources
+            if support < least:
+                continue
+            key = (support, max(a.as_of or "", b.as_of or ""), -found.count)
+            if len(top) < limit:
+                heapq.heappush(top, (*key, c or Conflict(series, a, b)))
+            elif key > top[0][:3]:
+                heapq.heapreplace(top, (*key, c or Conflict(series, a, b)))
+            if len(top) == limit:
+                least = top[0][0]
+        found.best = [entry[3] for entry in sorted(top, key=lambda e: -e[2])]  # in the order found
+        return found
 
     @cached_property
     def _undated_inconsistent_by_doc(self) -> dict[int, list]:
@@ -487,7 +531,7 @@ class _Builder:
         rank = ranked.index(p) + 1
         place = ("the most specific" if rank == 1 else "the least specific" if rank == len(ranked)
                  else f"the {_ordinal(rank)} most specific")
-        disagrees = bool(self._conflicts_by_doc.get(p["document_id"]))
+        disagrees = bool(self._conflicts.by_doc.get(p["document_id"]))
         text = (f"It is {place} of the {len(ranked)} sources with facts, at {p['facts_per_1000_words']:.1f} facts "
                 f"per 1,000 words; {p['hedged_share']:.0%} of its claims are hedged and "
                 f"{p['corroborated_share']:.0%} are also reported by another document")
@@ -536,7 +580,7 @@ class _Builder:
     def _disagreements(self, p: dict) -> list[Item]:
         doc_id = p["document_id"]
         out = []
-        mine_all = [c for c in self._conflicts_by_doc.get(doc_id, []) if self._in_area(c)]
+        mine_all = [c for c in self._conflicts.by_doc.get(doc_id, []) if self._in_area(c)]
         mine_all.sort(key=lambda c: -(c.a.sources + c.b.sources))  # the best supported first
         for c in mine_all[:LIMITS["disagreements"]]:
             mine, theirs = (c.a, c.b) if self._in(doc_id, c.a) else (c.b, c.a)
@@ -589,13 +633,9 @@ class _Builder:
         pending.sort(key=lambda m: (m["fields"].get("modality") != "planned", str(fact_date(m) or ""), m["id"]))
         for m in pending:
             if m["id"] in chosen:
-                items.append(_item(sentence_for(m, self.types), self.cites(m)))
-        disputed = self._all_conflicts if not (self.area or self.since) else [
-            c for c in self._all_conflicts if self._in_area(c)
-            and (on_or_after(c.a.as_of, self.since) or on_or_after(c.b.as_of, self.since))]
-        shown = best_supported(disputed, LIMITS["conflicts"], support=lambda c: c.a.sources + c.b.sources,
-                               newest=lambda c: max(c.a.as_of or "", c.b.as_of or ""))
-        counts.append((len(shown), len(disputed), "disagreements"))
+                items.append(_item(self.sentence(m), self.cites(m)))
+        shown = self._conflicts.best
+        counts.append((len(shown), self._conflicts.count, "disagreements"))
         for c in shown:
             items.append(Item([
                 Part(f"Sources disagree on {c.series.label} for {_period(c.a.as_of, c.b.as_of)}: "
@@ -618,9 +658,19 @@ class _Builder:
 
     def build(self) -> Brief:
         sections = [self.happened(), self.figures(), self.history(), self.sources_section(), self.open_section()]
+        self.cite.add_quotes(self.lib)
         involved = {r.document_id for r in self.cite.references}
         return Brief(self.title, self.area, self.since, self.as_of, self.recent_from, len(involved),
                      self.first_published, self.as_of, sections, self.cite.references)
+
+
+@dataclass
+class _Conflicts:
+    """What the brief shows of the store's conflicts."""
+
+    count: int = 0                                   # in the brief's area and period
+    best: list[Conflict] = field(default_factory=list)  # the best supported of those, in the order found
+    by_doc: dict[int, list[Conflict]] = field(default_factory=dict)  # every one, per profiled source
 
 
 def best_supported(entries: list, limit: int, support: Callable, newest: Callable | None = None) -> list:

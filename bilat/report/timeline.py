@@ -32,9 +32,10 @@ class Source:
     publisher: str | None
     title: str | None
     published: str | None
-    quote: str
+    quote: str | None   # None until Library.quotes fills it (reports read as outlines)
     start: int
     end: int
+    fact_id: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple:
@@ -49,8 +50,20 @@ class Library:
     """Document metadata and entity types, read once, to turn reports into sources."""
 
     def __init__(self, store):
+        self.store = store
         self.docs = {d["id"]: d for d in store.documents()}
         self.entity_types = knowledge.entity_types(store)
+
+    def fill(self, reports: list[dict]) -> None:
+        """Give outline reports (see ``Store.merged_outline``) their fields and quotes."""
+        if any("quote" not in r for r in reports):
+            self.store.report_details(reports)
+
+    def quotes(self, sources: list[Source]) -> dict[str, str]:
+        """The quotes of sources made from outline reports, by report id."""
+        reports = [{"fact_id": s.fact_id} for s in sources if s.quote is None and s.fact_id]
+        self.store.report_details(reports)
+        return {r["fact_id"]: r["quote"] for r in reports if "quote" in r}
 
     def source(self, report: dict) -> Source:
         doc = self.docs.get(report["document_id"], {})
@@ -60,7 +73,7 @@ class Library:
             publisher=report.get("publisher") or doc.get("publisher"),
             title=report.get("title") or doc.get("title"),
             published=report.get("published") or doc.get("published"),
-            quote=report["quote"], start=report["start"], end=report["end"])
+            quote=report.get("quote"), start=report["start"], end=report["end"], fact_id=report.get("fact_id"))
 
     def sources(self, reports: list[dict]) -> list[Source]:
         """One source per document (its first report in the text), oldest document first."""
@@ -400,12 +413,12 @@ def primary_report(fact: dict) -> dict:
 
 def clause_for(fact: dict, types: dict[str, str]) -> str:
     """A fact as a clause without its date (agreements, transfers, events)."""
-    quote = primary_report(fact)["quote"] if fact["reports"] else ""
     if fact["kind"] == "agreement":
         return agreement_clause(fact["fields"])
     if fact["kind"] == "transfer":
         return transfer_clause(fact["fields"])
     if fact["kind"] == "event":
+        quote = primary_report(fact)["quote"] if fact["reports"] else ""
         return event_clause(fact["fields"], quote, types)
     return fact["label"]
 

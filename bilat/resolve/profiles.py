@@ -34,34 +34,40 @@ def is_hedged(kind: str, fields: dict, quote: str = "") -> bool:
     return False
 
 
-def document_profiles(docs: list[dict], merged: list[dict]) -> list[dict]:
+def document_profiles(docs: list[dict], merged: list[dict], hedged_for=None) -> list[dict]:
     """One profile per document, most specific first. ``docs`` rows need id,
-    name, title, publisher, published and word_count."""
+    name, title, publisher, published and word_count. Hedging needs the
+    reports' fields and quotes: ``hedged_for``, a set of document ids, limits
+    it to those documents (the others get ``hedged_share`` None)."""
     stats = {d["id"]: {"facts": 0, "hedged": 0, "corroborated": 0, "only_here": []} for d in docs}
     for fact in merged:
-        docs_reporting = {r["document_id"] for r in fact["reports"]}
-        for doc_id in docs_reporting:
-            if doc_id not in stats:
+        by_doc: dict[int, list[dict]] = {}
+        for r in fact["reports"]:
+            by_doc.setdefault(r["document_id"], []).append(r)
+        corroborated = len(by_doc) > 1
+        for doc_id, own in by_doc.items():
+            s = stats.get(doc_id)
+            if s is None:
                 continue
-            own = [r for r in fact["reports"] if r["document_id"] == doc_id]
-            s = stats[doc_id]
             s["facts"] += 1
-            s["hedged"] += any(is_hedged(fact["kind"], r["fields"], r["quote"]) for r in own)
-            if len(docs_reporting) > 1:
+            if hedged_for is None or doc_id in hedged_for:
+                s["hedged"] += any(is_hedged(fact["kind"], r["fields"], r["quote"]) for r in own)
+            if corroborated:
                 s["corroborated"] += 1
             else:
                 s["only_here"].append({"id": fact["id"], "kind": fact["kind"], "label": fact["label"],
-                                       "quote": own[0]["quote"]})
+                                       "quote": own[0].get("quote")})
     profiles = []
     for d in docs:
         s = stats[d["id"]]
         words = max(int(d.get("body_word_count") or d.get("word_count") or 0), 1)
         n = s["facts"]
+        hedged = round(s["hedged"] / n, 3) if n else 0.0
         profiles.append({
             "document_id": d["id"], "name": d["name"], "title": d.get("title"), "publisher": d.get("publisher"),
             "published": d.get("published"), "words": words, "facts": n,
             "facts_per_1000_words": round(1000 * n / words, 2),
-            "hedged_share": round(s["hedged"] / n, 3) if n else 0.0,
+            "hedged_share": hedged if hedged_for is None or d["id"] in hedged_for else None,
             "corroborated_share": round(s["corroborated"] / n, 3) if n else 0.0,
             "only_here": len(s["only_here"]), "only_here_facts": s["only_here"],
         })

@@ -147,15 +147,20 @@ def same_period(a: str | None, b: str | None) -> bool:
 
 @without_gc
 def find_conflicts(series_list: list[Series]) -> list[Conflict]:
-    found = []
+    return [Conflict(series, a, b) for series, a, b in conflicting_pairs(series_list)]
+
+
+def conflicting_pairs(series_list: list[Series]):
+    """(series, a, b) for each conflict, in the order of :func:`find_conflicts`,
+    without building a :class:`Conflict` for each: a large store can hold many."""
     for series in series_list:
         levels = [p for p in series.points if p.change != "increment" and p.as_of]
         by_year: dict[str, list[Point]] = {}
         for p in levels:  # only values of the same year can share a period
             by_year.setdefault(p.as_of[:4], []).append(p)
         for group in by_year.values():
-            found += (Conflict(series, a, b) for a, b in _conflicting_pairs(group))
-    return found
+            for a, b in _conflicting_pairs(group):
+                yield series, a, b
 
 
 def _conflicting_pairs(group: list[Point]):
@@ -183,16 +188,17 @@ def _conflicting_pairs(group: list[Point]):
                 later = sorted(later + coarse[bisect_right(coarse, i):])
         for j in later:
             b = group[j]
-            # A disagreement needs a source on each side that does not state the other
-            # value: one source's own list or "from $300 million to $430 million" is not one.
             # both with a month: the same one already; a bare year: the group's year
             if (month[i] is None or month[j] is None) and 4 < min(len(a.as_of), len(b.as_of)):
                 if not same_period(a.as_of, b.as_of):
                     continue
-            if not (docs[i] - docs[j] and docs[j] - docs[i]):
+            if not (bounds[i][1] < bounds[j][0] or bounds[j][1] < bounds[i][0]):
                 continue
-            if bounds[i][1] < bounds[j][0] or bounds[j][1] < bounds[i][0]:
-                yield a, b
+            # A disagreement needs a source on each side that does not state the other
+            # value: one source's own list or "from $300 million to $430 million" is not one.
+            if docs[i] <= docs[j] or docs[j] <= docs[i]:  # subset tests allocate nothing
+                continue
+            yield a, b
 
 
 def _describe(p: Point) -> str:

@@ -23,6 +23,18 @@ def merged_facts(store, kind: str | None = None, area: str | None = None) -> lis
     return [m for m in found if area is None or m["area"] == area]
 
 
+def merged_outline(store, kind: str | None = None) -> list[dict]:
+    if kind is not None and kind not in KINDS:
+        raise QueryError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+    with store.engine.connect() as conn:
+        return merged.outline(conn, store._current_ids(), kind)
+
+
+def report_details(store, reports: list[dict]) -> None:
+    with store.engine.connect() as conn:
+        merged.details(conn, reports)
+
+
 def merged_fact(store, ref: str) -> dict:
     ref = ref.strip().lower()
     if len(ref) < 6:

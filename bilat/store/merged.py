@@ -4,15 +4,24 @@ facts with their corroboration, figure series, conflicts and source profiles.
 Linking is incremental: a new report looks up merged facts by its key (an
 indexed column) and joins the first compatible one, or starts a new one.
 Series, conflicts and profiles are computed when asked, from the links.
+
+Each merged fact also keeps a *summary* (JSON): its reports in reading order,
+each as an outline (report id, document, span, publication date, area and the
+fields the merged fact's own fields are built from), and the full fields of
+the first one. Linking keeps it up to date, so :func:`outline` can give every
+merged fact with its sources from one table, without reading every report.
 """
 from __future__ import annotations
 
 import datetime as dt
+import bisect
 import hashlib
 import json
 from collections import defaultdict
 
-from sqlalchemy import and_, delete, exists, select
+import orjson
+
+from sqlalchemy import and_, bindparam, delete, exists, select
 from sqlalchemy.engine import Connection
 
 from bilat.bulk import without_gc
@@ -28,8 +37,9 @@ def _now() -> str:
 
 def link_reports(conn: Connection, rows: list[dict]) -> None:
     """Join each new report to a merged fact. A row has the report's ``id``,
-    ``kind``, ``fields``, ``quote`` and either ``keys`` (from merge.keys_for)
-    or ``context`` (the text before the quote) to compute them.
+    ``kind``, ``fields``, ``quote``, ``document_id``, ``area``, ``start``,
+    ``end`` and either ``keys`` (from merge.keys_for) or ``context`` (the text
+    before the quote) to compute them.
 
     One query fetches the candidates for all of a document's keys and the
     links are written in two batched inserts, so adding a document costs a
@@ -45,10 +55,13 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
     wanted = sorted({k for _, _, key, _ in keyed for k in (key.value, *key.alternates)})
     for chunk in (wanted[i:i + 500] for i in range(0, len(wanted), 500)):
         # Ordered by id, not by time: which fact a report joins never depends on the clock.
-        for r in conn.execute(select(merged_facts.c.id, merged_facts.c.key, merged_facts.c.data)
+        for r in conn.execute(select(merged_facts.c.id, merged_facts.c.key, merged_facts.c.data,
+                                     merged_facts.c.summary)
                               .where(merged_facts.c.key.in_(chunk)).order_by(merged_facts.c.id)).mappings():
-            candidates[r["key"]].append({"id": r["id"], "fields": json.loads(r["data"])})
-    new_facts, links, widened = [], [], {}
+            candidates[r["key"]].append({"id": r["id"], "fields": json.loads(r["data"]),
+                                         "summary": json.loads(r["summary"]) if r["summary"] else None})
+    published = _published_of(conn, {row["document_id"] for row in rows})
+    new_facts, links, widened, summarised = [], [], {}, {}
     for row, report, key, (series, series_label) in keyed:
         target, reason = None, None
         for candidate in (c for k in (key.value, *key.alternates) for c in candidates[k]):
@@ -60,26 +73,89 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
                     fields["_min"] = min(float(fields.get("_min", fields.get("value") or 0)), value)
                     fields["_max"] = max(float(fields.get("_max", fields.get("value") or 0)), value)
                     widened[target] = fields
+                if candidate["summary"] is not None:  # None: left for rebuild_summaries
+                    _add_outline(candidate["summary"], row, published.get(row["document_id"]))
+                    summarised[target] = candidate["summary"]
                 break
         if target is None:
             target = hashlib.sha256(f"{key.value}|{row['id']}".encode()).hexdigest()
             fields = {**row["fields"], "_quote": row.get("quote", "")}
+            summary = _add_outline({"fields": {}, "reports": []}, row, published.get(row["document_id"]))
             new_facts.append({"id": target, "kind": report["kind"], "key": key.value, "label": key.description,
                               "series": series, "series_label": series_label,
-                              "data": fields, "created_at": _now()})
-            candidates[key.value].append({"id": target, "fields": fields})
+                              "data": fields, "summary": summary, "created_at": _now()})
+            candidates[key.value].append({"id": target, "fields": fields, "summary": summary})
             reason = "first report of this fact"
         links.append({"fact_id": row["id"], "merged_id": target, "reason": reason})
-    if new_facts:
+    if new_facts:  # dumped only now: later rows of this batch may have joined them
         conn.execute(merged_facts.insert(), [
-            {**f, "data": json.dumps(f["data"], ensure_ascii=False)} for f in new_facts])
+            {**f, "data": _dumps(f["data"]), "summary": _dumps(f["summary"])} for f in new_facts])
     new_ids = {f["id"] for f in new_facts}
-    for merged_id, fields in widened.items():
-        if merged_id not in new_ids:
-            conn.execute(merged_facts.update().where(merged_facts.c.id == merged_id)
-                         .values(data=json.dumps(fields, ensure_ascii=False)))
+    for merged_id in (widened.keys() | summarised.keys()) - new_ids:
+        values = {"summary": _dumps(summarised[merged_id])} if merged_id in summarised else {}
+        if merged_id in widened:
+            values["data"] = _dumps(widened[merged_id])
+        conn.execute(merged_facts.update().where(merged_facts.c.id == merged_id).values(**values))
     if links:
         conn.execute(fact_merges.insert(), links)
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _published_of(conn: Connection, document_ids) -> dict[int, str | None]:
+    ids = sorted(d for d in document_ids if d is not None)
+    return {d: p for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500))
+            for d, p in conn.execute(select(documents.c.id, documents.c.published).where(documents.c.id.in_(chunk)))}
+
+
+# An outline: [report id, document, start, end, published, area, date, as_of, status].
+_FACT, _DOC, _START, _END, _PUBLISHED, _AREA, _DATE, _AS_OF, _STATUS = range(9)
+
+
+def _reading_order(o: list) -> tuple:
+    """The order ``reports`` returns: undated documents first, then by date, document and position."""
+    return (o[_PUBLISHED] is not None, o[_PUBLISHED] or "", o[_DOC], o[_START])
+
+
+def _outline_of(row: dict, published: str | None) -> list:
+    f = row["fields"]
+    return [row["id"], row["document_id"], row["start"], row["end"], published, row.get("area"),
+            f.get("date"), f.get("as_of"), f.get("status")]
+
+
+def _add_outline(summary: dict, row: dict, published: str | None) -> dict:
+    """Add one report to a summary, in reading order; the first report's fields are the summary's."""
+    o = _outline_of(row, published)
+    f = row["fields"]
+    outlines = summary["reports"]
+    at = bisect.bisect_right([_reading_order(x) for x in outlines], _reading_order(o))
+    outlines.insert(at, o)
+    if at == 0:
+        summary["fields"] = dict(f)
+    return summary
+
+
+def rebuild_summaries(conn: Connection, merged_ids=None) -> None:
+    """Summaries of these merged facts (all when None) from their reports, in any document."""
+    every = select(documents.c.id)
+    if merged_ids is None:
+        chunks = [None]
+    else:
+        ids = sorted(merged_ids)
+        chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        built: dict[str, dict] = {}
+        for r in reports(conn, every, merged_ids=chunk):  # already in reading order
+            row = {"id": r["fact_id"], "document_id": r["document_id"], "start": r["start"], "end": r["end"],
+                   "area": r["area"], "fields": r["fields"]}
+            summary = built.setdefault(r["merged_id"], {"fields": dict(r["fields"]), "reports": []})
+            summary["reports"].append(_outline_of(row, r["published"]))
+        if built:
+            conn.execute(merged_facts.update().where(merged_facts.c.id == bindparam("mid"))
+                         .values(summary=bindparam("outlined")),
+                         [{"mid": mid, "outlined": _dumps(summary)} for mid, summary in built.items()])
 
 
 def unlink_document(conn: Connection, document_id: int) -> None:
@@ -92,15 +168,17 @@ def unlink_document(conn: Connection, document_id: int) -> None:
     if touched:
         orphan = ~exists().where(fact_merges.c.merged_id == merged_facts.c.id)
         conn.execute(delete(merged_facts).where(and_(merged_facts.c.id.in_(touched), orphan)))
+        rebuild_summaries(conn, set(touched))
 
 
 def relink_all(conn: Connection) -> None:
     """Link every stored report (used when the merged tables are created)."""
     texts = dict(conn.execute(select(documents.c.id, documents.c.text)).all())
     rows = [{"id": r.id, "kind": r.kind, "fields": json.loads(r.data), "quote": r.quote,
+             "document_id": r.document_id, "area": r.area, "start": r.start, "end": r.end,
              "context": preceding_text(texts.get(r.document_id, ""), r.start)}
-            for r in conn.execute(select(facts.c.id, facts.c.kind, facts.c.data, facts.c.document_id,
-                                         evidence.c.quote, evidence.c.start)
+            for r in conn.execute(select(facts.c.id, facts.c.kind, facts.c.data, facts.c.document_id, facts.c.area,
+                                         evidence.c.quote, evidence.c.start, evidence.c.end)
                                   .join(evidence, evidence.c.fact_id == facts.c.id).order_by(facts.c.document_id))]
     link_reports(conn, rows)
 
@@ -108,7 +186,8 @@ def relink_all(conn: Connection) -> None:
 # -- reading ----------------------------------------------------------------
 
 @without_gc
-def reports(conn: Connection, current_ids, kind: str | None = None, merged_id: str | None = None) -> list[dict]:
+def reports(conn: Connection, current_ids, kind: str | None = None, merged_id: str | None = None,
+            merged_ids: list[str] | None = None) -> list[dict]:
     """Every report of current documents with its merged fact, source and evidence,
     ordered by publication date, document and position.
 
@@ -122,10 +201,11 @@ def reports(conn: Connection, current_ids, kind: str | None = None, merged_id: s
                             evidence.c.sentence_idx)
     if kind:
         fact_query = fact_query.where(facts.c.kind == kind)
-    if merged_id:
-        chosen = select(fact_merges.c.fact_id).where(fact_merges.c.merged_id == merged_id)
+    if merged_id or merged_ids:
+        which = fact_merges.c.merged_id == merged_id if merged_id else fact_merges.c.merged_id.in_(merged_ids)
+        chosen = select(fact_merges.c.fact_id).where(which)
         fact_query = fact_query.where(facts.c.id.in_(chosen))
-        link_query = link_query.where(fact_merges.c.merged_id == merged_id)
+        link_query = link_query.where(which)
         evidence_query = evidence_query.where(evidence.c.fact_id.in_(chosen))
     found = {fid: (k, data, area, doc) for fid, k, data, area, doc in conn.execute(fact_query).all() if doc in current}
     links = {fid: (mid, reason) for fid, mid, reason in conn.execute(link_query).all() if fid in found}
@@ -153,10 +233,11 @@ def reports(conn: Connection, current_ids, kind: str | None = None, merged_id: s
 
 
 @without_gc
-def merged(conn: Connection, current_ids, kind: str | None = None, merged_id: str | None = None) -> list[dict]:
+def merged(conn: Connection, current_ids, kind: str | None = None, merged_id: str | None = None,
+           merged_ids: list[str] | None = None) -> list[dict]:
     """Merged facts with their supporting reports, most corroborated first."""
     grouped: dict[str, list[dict]] = defaultdict(list)
-    for report in reports(conn, current_ids, kind, merged_id):
+    for report in reports(conn, current_ids, kind, merged_id, merged_ids):
         grouped[report["merged_id"]].append(report)
     if not grouped:
         return []
@@ -164,6 +245,8 @@ def merged(conn: Connection, current_ids, kind: str | None = None, merged_id: st
                         merged_facts.c.series, merged_facts.c.series_label)
     if merged_id:
         head_query = head_query.where(merged_facts.c.id == merged_id)
+    elif merged_ids:
+        head_query = head_query.where(merged_facts.c.id.in_(merged_ids))
     elif kind:
         head_query = head_query.where(merged_facts.c.kind == kind)
     heads = {row[0]: row for row in conn.execute(head_query).all() if row[0] in grouped}
@@ -180,6 +263,73 @@ def merged(conn: Connection, current_ids, kind: str | None = None, merged_id: st
         })
     out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"]))
     return out
+
+
+@without_gc
+def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict]:
+    """Merged facts as :func:`merged` gives them, read from their summaries:
+    each report has its merged fact, id, kind, area, document (with publisher,
+    title, published and name) and span, but not its fields or quote
+    (:func:`details` adds them where needed). Fast on a large store: one row
+    per merged fact, no join.
+    """
+    current = {d for (d,) in conn.execute(current_ids)}
+    docs = {doc_id: (publisher, published, title) for doc_id, publisher, published, title in conn.execute(
+        select(documents.c.id, documents.c.publisher, documents.c.published, documents.c.title)
+        .where(documents.c.id.in_(current_ids)))}
+    names: dict[int, str] = {}
+    for doc_id, name in conn.execute(select(appearances.c.document_id, appearances.c.name)
+                                     .where(appearances.c.relation == "original").order_by(appearances.c.id)):
+        names.setdefault(doc_id, name)
+    query = select(merged_facts.c.id, merged_facts.c.kind, merged_facts.c.label, merged_facts.c.key,
+                   merged_facts.c.series, merged_facts.c.series_label, merged_facts.c.summary)
+    if kind:
+        query = query.where(merged_facts.c.kind == kind)
+    out, stale = [], []
+    for mid, head_kind, label, key, series, series_label, summary in conn.execute(query):
+        if summary is None:
+            stale.append(mid)
+            continue
+        summary = orjson.loads(summary)
+        outlines = summary["reports"]
+        if not all(o[_DOC] in current for o in outlines):
+            if any(o[_DOC] in current for o in outlines):
+                stale.append(mid)  # an old version among its sources: built from the current ones
+            continue
+        reps = []
+        for o in outlines:
+            publisher, published, title = docs[o[_DOC]]
+            reps.append({"merged_id": mid, "fact_id": o[_FACT], "kind": head_kind, "area": o[_AREA],
+                         "document_id": o[_DOC], "publisher": publisher, "published": published, "title": title,
+                         "name": names.get(o[_DOC]), "start": o[_START], "end": o[_END]})
+        fields = summary["fields"]  # one report: its own fields
+        if len(outlines) > 1:
+            fields = _representative(head_kind, [fields] + [
+                {"date": o[_DATE], "as_of": o[_AS_OF], "status": o[_STATUS]} for o in outlines[1:]])
+        out.append({"id": mid, "kind": head_kind, "label": label, "key": key, "series": series,
+                    "series_label": series_label, "area": outlines[0][_AREA], "fields": fields,
+                    "sources": len({o[_DOC] for o in outlines}), "reports": reps})
+    for chunk in (stale[i:i + 500] for i in range(0, len(stale), 500)):
+        out += merged(conn, current_ids, merged_ids=chunk)
+    out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"]))
+    return out
+
+
+def details(conn: Connection, reports: list[dict]) -> None:
+    """Add each report's ``fields``, ``quote``, ``sentence_idx`` and ``reason`` where missing (in place)."""
+    missing: dict[str, list[dict]] = defaultdict(list)
+    for r in reports:
+        if "quote" not in r:
+            missing[r["fact_id"]].append(r)
+    ids = sorted(missing)
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        query = (select(facts.c.id, facts.c.data, evidence.c.quote, evidence.c.sentence_idx, fact_merges.c.reason)
+                 .join(evidence, evidence.c.fact_id == facts.c.id)
+                 .join(fact_merges, fact_merges.c.fact_id == facts.c.id)
+                 .where(facts.c.id.in_(chunk)))
+        for fid, data, quote, sentence_idx, reason in conn.execute(query):
+            for r in missing[fid]:
+                r.update(fields=json.loads(data), quote=quote, sentence_idx=sentence_idx, reason=reason)
 
 
 def _representative(kind: str, reports: list[dict]) -> dict:

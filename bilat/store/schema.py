@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy import (
     BigInteger, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text,
-    UniqueConstraint, text,
+    UniqueConstraint, inspect, text,
 )
 from sqlalchemy.engine import Connection
 
@@ -138,6 +138,7 @@ merged_facts = Table(
     Column("series", Text, index=True),  # figures: the measure they belong to
     Column("series_label", Text),
     Column("data", Text, nullable=False),  # the first report's fields, JSON
+    Column("summary", Text),  # JSON: every report's outline, in reading order (see merged.py)
     Column("created_at", String(32), nullable=False),
 )
 
@@ -220,6 +221,15 @@ def _v6(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_sketches_hash_document ON sketches (hash, document_id)"))
 
 
+def _v7(conn: Connection) -> None:
+    from .merged import rebuild_summaries  # late: merged.py imports this module
+
+    # A store made at v3 by this code has the column already (create_all uses the current table).
+    if "summary" not in {c["name"] for c in inspect(conn).get_columns("merged_facts")}:
+        conn.execute(text("ALTER TABLE merged_facts ADD COLUMN summary TEXT"))
+    rebuild_summaries(conn)
+
+
 # version -> migration taking the database from version-1 to version.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7}
 LATEST = max(MIGRATIONS)

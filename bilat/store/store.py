@@ -313,6 +313,7 @@ class Store:
             _insert_rows(conn, evidence, ("fact_id", "document_id", "sentence_idx", "start", "end", "quote"), proofs)
             merged.link_reports(conn, [
                 {"id": fid, "kind": f.kind, "fields": f.fields, "quote": f.evidence.quote,
+                 "document_id": doc_id, "area": f.area, "start": f.evidence.start, "end": f.evidence.end,
                  "keys": f.extra.get("merge_keys"), "context": preceding_text(text, f.evidence.start)}
                 for fid, f in kept])
         return len(rows)
@@ -447,6 +448,15 @@ class Store:
     def merged_facts(self, kind: str | None = None, area: str | None = None) -> list[dict]:
         """Facts merged across documents, each with its supporting reports."""
         return knowledge.merged_facts(self, kind, area)
+
+    def merged_outline(self, kind: str | None = None) -> list[dict]:
+        """Like :meth:`merged_facts`, faster on a large store, but its reports
+        lack ``fields`` and ``quote``: :meth:`report_details` adds them."""
+        return knowledge.merged_outline(self, kind)
+
+    def report_details(self, reports: list[dict]) -> None:
+        """Add ``fields``, ``quote``, ``sentence_idx`` and ``reason`` to outline reports, in place."""
+        knowledge.report_details(self, reports)
 
     def merged_fact(self, ref: str) -> dict:
         """One merged fact by id prefix (or the id of one of its reports)."""
