@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+import bisect
 import datetime as dt
 import hashlib
 import heapq
@@ -31,7 +32,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bilat import __version__
@@ -39,7 +40,7 @@ from bilat.bulk import without_gc
 from bilat.store import cache
 from bilat.extract import AREAS
 from bilat.resolve import profiles as profiling
-from bilat.resolve.series import EXACT_TOLERANCE, Conflict, Point, Series, build_series, conflicting_pairs, overlaps
+from bilat.resolve.series import EXACT_TOLERANCE, Digest, Point, Series, build_series, conflict_digest, overlaps
 
 from .paper import (
     EMPTY, Brief, Cites, Item, Part, Reference, Section, Table, brief_from_json, brief_to_json,
@@ -167,11 +168,12 @@ class _Builder:
         self.cite = Citer()
         everything = store.merged_outline()  # reports without quotes: see Citer.add_quotes
         self.by_id = {m["id"]: m for m in everything}
-        in_area = [m for m in everything if area is None or m["area"] == area]
-        self.facts = [m for m in in_area if on_or_after(dated_by_source(m), self.since)]
+        in_area = everything if area is None else [m for m in everything if m["area"] == area]
+        self.facts = in_area if not self.since else [m for m in in_area
+                                                     if on_or_after(dated_by_source(m), self.since)]
         published = sorted(d["published"] for d in self.lib.docs.values() if d.get("published"))
-        dates = sorted(str(fact_date(m)) for m in self.facts if fact_date(m))
-        self.as_of = published[-1] if published else (dates[-1] if dates else None)
+        dates = [] if published else [str(fact_date(m)) for m in self.facts if fact_date(m)]
+        self.as_of = published[-1] if published else max(dates, default=None)
         recent = _minus_days(self.as_of, RECENT_DAYS) if self.as_of else None
         self.recent_from = max(filter(None, [recent, self.since]), default=None)
         self.first_published = published[0] if published else None
@@ -208,17 +210,19 @@ class _Builder:
 
     # -- key figures: which series, and how
     def _rows(self) -> list[_Row]:
-        auto_points = {}
+        # An untracked measure stated once can give a tracked measure's amount under another
+        # name: those single values, per unit and by value, to look up within a tolerance.
+        singles: dict[str, list[tuple[float, Point]]] = {}
         for s in self.series:
-            if s.key.startswith("auto:"):
-                for p in s.points:
-                    auto_points[p.merged_id] = (s, p)
-        auto_points = dict(sorted(auto_points.items()))  # by id: matches never depend on load order
+            if s.key.startswith("auto:") and len(s.points) == 1 and s.points[0].merged_id in self.by_id:
+                singles.setdefault(s.unit, []).append((s.points[0].value, s.points[0]))
+        for found in singles.values():
+            found.sort(key=lambda x: x[0])
         rows, absorbed = [], set()
         for s in self.series:
             if s.key.startswith("auto:"):
                 continue
-            row = self._row(s, auto_points)
+            row = self._row(s, singles)
             if row:
                 rows.append(row)
                 absorbed |= {p.merged_id for _, p in row.matches}
@@ -238,7 +242,7 @@ class _Builder:
                                                                       *(q for _, q in row.matches))))
         return row.documents
 
-    def _row(self, s: Series, auto_points: dict) -> _Row | None:
+    def _row(self, s: Series, singles: dict) -> _Row | None:
         areas = {self.by_id[p.merged_id]["area"] for p in s.points if p.merged_id in self.by_id}
         if self.area and self.area not in areas:
             return None
@@ -246,7 +250,8 @@ class _Builder:
         if not points:
             return None
         dated = [p for p in points if p.as_of]
-        shown = s.current if s.current in points else None
+        current = s.current
+        shown = current if any(p is current for p in points) else None
         if shown is None and dated:
             shown = dated[-1]
         if shown is None:
@@ -257,13 +262,15 @@ class _Builder:
                 or (p.change != "increment" and overlaps(p, shown)))
 
         backing = [p for p in points if agrees(p)]
-        earlier = [p for p in reversed(points) if p is not shown and p not in backing]
+        backed = {id(p) for p in backing}
+        earlier = [p for p in reversed(points) if p is not shown and id(p) not in backed]
         matches = []
         if is_currency(s.unit) and shown.value >= 1e6:
-            for mid, (other, p) in auto_points.items():
-                fact = self.by_id.get(mid)
-                if fact is None or other.unit != s.unit or len(other.points) != 1:
-                    continue
+            near = singles.get(s.unit, [])
+            low = bisect.bisect_left(near, shown.value * (1 - EXACT_TOLERANCE) - 1, key=lambda x: x[0])
+            high = bisect.bisect_right(near, shown.value * (1 + EXACT_TOLERANCE) + 1, key=lambda x: x[0])
+            for _, p in sorted(near[low:high], key=lambda x: x[1].merged_id):  # by id: never by load order
+                fact = self.by_id[p.merged_id]
                 if abs(p.value - shown.value) > EXACT_TOLERANCE * shown.value:
                     continue
                 if p.as_of and shown.as_of and p.as_of[:4] != shown.as_of[:4]:
@@ -373,13 +380,14 @@ class _Builder:
     def history(self) -> Section:
         settled = [m for m in self.facts if m["kind"] in ("agreement", "transfer", "event") and not self._open(m)]
         self.lib.fill([primary_report(m) for m in settled if m["kind"] == "event" and fact_date(m)])  # worded events
-        dated = [e for e in entries_for(settled, self.lib) if not self.recent(e.date)]
+        # cited once chosen: citing every entry of a large store would read thousands of sources
+        dated = [e for e in entries_for(settled, self.lib, cited=False) if not self.recent(e.date)]
         undated = [m for m in settled if m["kind"] in ("agreement", "transfer") and not fact_date(m)]
         undated.sort(key=lambda m: (KIND_ORDER[m["kind"]], -m["sources"], m["label"]))
-        found = ([(e, len({s.document_id for s in e.citations})) for e in dated]
+        found = ([(e, self.by_id[e.fact_id]["sources"]) for e in dated]
                  + [(m, m["sources"]) for m in undated])
         chosen = {id(x) for x, _ in best_supported(found, LIMITS["history"], support=lambda x: x[1])}
-        items = [Item([Part(without_date(e), self.cite(e.citations))], lead=short_date(e.date))
+        items = [Item([Part(without_date(e), self.cites(self.by_id[e.fact_id]))], lead=short_date(e.date))
                  for e in dated if id(e) in chosen]
         items += [Item([Part(cap(clause_for(m, self.types)), self.cites(m))], lead="Undated")
                   for m in undated if id(m) in chosen]
@@ -397,24 +405,27 @@ class _Builder:
     def sources_section(self) -> Section:
         docs = list(self.lib.docs.values())
         # hedging needs every report's quote: worked out only for the sources shown
-        profiles = profiling.document_profiles(docs, self.facts, hedged_for=frozenset())
+        profiles = profiling.document_profiles(docs, self.facts, detail_for=frozenset())
         filtered = bool(self.area or self.since)
         profiles = [p for p in profiles if p["facts"] or not filtered]
         facts_of: dict[int, list[dict]] = {}
         for m in self.facts:
-            for doc_id in {r["document_id"] for r in m["reports"]}:
+            reports = m["reports"]
+            for doc_id in {r["document_id"] for r in reports} if len(reports) > 1 else (reports[0]["document_id"],):
                 facts_of.setdefault(doc_id, []).append(m)
+        self._facts_of, self._first_reports = facts_of, {}
         ranked = [p for p in profiles if p["facts"]]
         chosen = {p["document_id"] for p in best_supported(profiles, LIMITS["sources"], support=lambda p: p["facts"],
                                                              newest=lambda p: p.get("published") or "")}
         self._profiled = frozenset(chosen)
-        theirs = list({m["id"]: m for doc_id in chosen for m in facts_of.get(doc_id, [])}.values())
+        wanted = {m["id"] for doc_id in chosen for m in facts_of.get(doc_id, [])}
+        theirs = [m for m in self.facts if m["id"] in wanted]
         self.lib.fill([r for m in theirs for r in m["reports"] if r["document_id"] in chosen])
-        hedged = {p["document_id"]: p["hedged_share"] for p in profiling.document_profiles(
-            [self.lib.docs[d] for d in chosen], theirs, hedged_for=chosen)}
+        detailed = {p["document_id"]: p for p in profiling.document_profiles(
+            [self.lib.docs[d] for d in chosen], theirs, detail_for=chosen)}
         for p in profiles:
             if p["document_id"] in chosen:
-                p["hedged_share"] = hedged[p["document_id"]]
+                p.update(detailed[p["document_id"]])
         subs = []
         for p in (p for p in profiles if p["document_id"] in chosen):
             doc = self.lib.docs[p["document_id"]]
@@ -464,51 +475,27 @@ class _Builder:
         text = f"Its angle is {phrase}; it states {stated_as}"
         return [_item(text, self.cite([self.lib.source(r) for r in reports]))]
 
-    @cached_property
-    def _first_report_by_doc(self) -> dict[int, dict]:
-        """Each document's earliest report among the facts in scope (one pass, not one per document)."""
-        first: dict[int, dict] = {}
-        for m in self.facts:
-            for r in m["reports"]:
-                seen = first.get(r["document_id"])
-                if seen is None or r["start"] < seen["start"]:
-                    first[r["document_id"]] = r
-        return first
+    def _first_report(self, doc_id: int) -> dict | None:
+        """A document's earliest report among the facts in scope."""
+        if doc_id not in self._first_reports:
+            first = None
+            for m in self._facts_of.get(doc_id, []):
+                for r in m["reports"]:
+                    if r["document_id"] == doc_id and (first is None or r["start"] < first["start"]):
+                        first = r
+            self._first_reports[doc_id] = first
+        return self._first_reports[doc_id]
 
     @cached_property
-    def _conflicts(self) -> _Conflicts:
-        """One pass over every conflict (a large store can hold hundreds of thousands),
-        keeping those of the sources the brief profiles and the best supported in scope."""
-        wanted = self._profiled  # set by sources_section, which comes first
-        scoped = bool(self.area or self.since)
-        limit = LIMITS["conflicts"]
-        found = _Conflicts()
-        top: list[tuple] = []  # a heap of (support, newest, -position, conflict)
-        least = -1  # the support a conflict needs to enter a full heap
-        for series, a, b in conflicting_pairs(self.series):
-            c = None
-            for doc_id in a.documents | b.documents if len(a.documents) + len(b.documents) > 2 else (
-                    *a.documents, *b.documents):
-                if doc_id in wanted:
-                    c = c or Conflict(series, a, b)
-                    found.by_doc.setdefault(doc_id, []).append(c)
-            if scoped:
-                c = c or Conflict(series, a, b)
-                if not (self._in_area(c) and (on_or_after(a.as_of, self.since) or on_or_after(b.as_of, self.since))):
-                    continue
-            found.count += 1
-            support = a.sources + b.sources
-            if support < least:
-                continue
-            key = (support, max(a.as_of or "", b.as_of or ""), -found.count)
-            if len(top) < limit:
-                heapq.heappush(top, (*key, c or Conflict(series, a, b)))
-            elif key > top[0][:3]:
-                heapq.heapreplace(top, (*key, c or Conflict(series, a, b)))
-            if len(top) == limit:
-                least = top[0][0]
-        found.best = [entry[3] for entry in sorted(top, key=lambda e: -e[2])]  # in the order found
-        return found
+    def _conflicts(self) -> Digest:
+        """Of every conflict (a large store can hold hundreds of thousands): how many are in
+        scope, the best supported of those, and all those of the sources the brief profiles."""
+        scope = None
+        if self.area or self.since:
+            def scope(p: Point) -> tuple[bool, bool]:
+                return (not self.area or self.by_id.get(p.merged_id, {}).get("area") == self.area,
+                        on_or_after(p.as_of, self.since))
+        return conflict_digest(self.series, LIMITS["conflicts"], self._profiled, scope)  # sources_section comes first
 
     @cached_property
     def _undated_inconsistent_by_doc(self) -> dict[int, list]:
@@ -524,7 +511,7 @@ class _Builder:
         return not self.area or bool({self.by_id.get(x.merged_id, {}).get("area") for x in (c.a, c.b)} & {self.area})
 
     def _doc_source(self, doc_id: int) -> list[Source]:
-        report = self._first_report_by_doc.get(doc_id)
+        report = self._first_report(doc_id)
         return [self.lib.source(report)] if report else []
 
     def _specificity(self, p: dict, ranked: list[dict]) -> Item:
@@ -662,15 +649,6 @@ class _Builder:
         involved = {r.document_id for r in self.cite.references}
         return Brief(self.title, self.area, self.since, self.as_of, self.recent_from, len(involved),
                      self.first_published, self.as_of, sections, self.cite.references)
-
-
-@dataclass
-class _Conflicts:
-    """What the brief shows of the store's conflicts."""
-
-    count: int = 0                                   # in the brief's area and period
-    best: list[Conflict] = field(default_factory=list)  # the best supported of those, in the order found
-    by_doc: dict[int, list[Conflict]] = field(default_factory=dict)  # every one, per profiled source
 
 
 def best_supported(entries: list, limit: int, support: Callable, newest: Callable | None = None) -> list:

@@ -75,6 +75,16 @@ class Library:
             published=report.get("published") or doc.get("published"),
             quote=report.get("quote"), start=report["start"], end=report["end"], fact_id=report.get("fact_id"))
 
+    @staticmethod
+    def source_keys(reports: list[dict]) -> set[tuple]:
+        """The keys of :meth:`sources`, without building them."""
+        first: dict[int, dict] = {}
+        for r in reports:
+            seen = first.get(r["document_id"])
+            if seen is None or (r.get("start") or 0) < (seen.get("start") or 0):
+                first[r["document_id"]] = r
+        return {(r["document_id"], r["start"], r["end"]) for r in first.values()}
+
     def sources(self, reports: list[dict]) -> list[Source]:
         """One source per document (its first report in the text), oldest document first."""
         first: dict[int, dict] = {}
@@ -489,38 +499,47 @@ class Entry:
                 "fact": self.fact_id, "text": self.text, "citations": [c.as_dict() for c in self.citations]}
 
 
-def entries_for(facts: list[dict], library: Library) -> list[Entry]:
-    """Dated facts as timeline entries, oldest first."""
+def entries_for(facts: list[dict], library: Library, cited: bool = True) -> list[Entry]:
+    """Dated facts as timeline entries, oldest first. With ``cited`` False the
+    entries have no citations yet (a caller citing only some of many entries
+    cites them from their facts)."""
     dated = [f for f in facts if fact_date(f)]
     events = [f for f in dated if f["kind"] == "event"]
     others = [f for f in facts if f["kind"] in ("agreement", "transfer")]
     drop = redundant_events(events, others)
-    entries = []
+    entries, reports = [], {}
     for f in dated:
         if f["id"] in drop:
             continue
         entries.append(Entry(date=str(fact_date(f)), kind=f["kind"], text=sentence_for(f, library.entity_types),
-                             citations=library.sources(f["reports"]), status=status_of(f), area=f["area"] or "",
-                             fact_id=f["id"]))
+                             citations=library.sources(f["reports"]) if cited else [], status=status_of(f),
+                             area=f["area"] or "", fact_id=f["id"]))
+        reports[f["id"]] = f["reports"]
     order = {"agreement": 0, "transfer": 1, "event": 2}
     entries.sort(key=lambda e: (e.date, order.get(e.kind, 3), e.text))
-    return _without_echoes(entries)
+    return _without_echoes(entries, lambda e: library.source_keys(reports[e.fact_id]))
 
 
-def _without_echoes(entries: list[Entry]) -> list[Entry]:
+def _without_echoes(entries: list[Entry], cited_as) -> list[Entry]:
     """Drop an entry that only quotes what another entry of the same date states
-    from the same sentences (a visit and the upgrade "established during" it)."""
+    from the same sentences (a visit and the upgrade "established during" it).
+    ``cited_as(entry)`` gives the keys of the sources an entry cites."""
     def quoted(e: Entry) -> bool:
         return "“" in e.text and e.kind == "event"
 
     same_date: dict = {}
     for e in entries:  # compare only entries of one date: the whole list would be quadratic
         same_date.setdefault(e.date, []).append(e)
-    keys = {id(e): {c.key for c in e.citations} for e in entries}
+    keys: dict[int, set] = {}
+
+    def key(e: Entry) -> set:  # only entries that may be echoes, and their neighbours, need them
+        if id(e) not in keys:
+            keys[id(e)] = cited_as(e)
+        return keys[id(e)]
+
     keep = []
     for e in entries:
-        if quoted(e) and any(o is not e and not quoted(o) and keys[id(e)] <= keys[id(o)]
-                             for o in same_date[e.date]):
+        if quoted(e) and any(o is not e and not quoted(o) and key(e) <= key(o) for o in same_date[e.date]):
             continue
         keep.append(e)
     return keep

@@ -34,42 +34,47 @@ def is_hedged(kind: str, fields: dict, quote: str = "") -> bool:
     return False
 
 
-def document_profiles(docs: list[dict], merged: list[dict], hedged_for=None) -> list[dict]:
+def document_profiles(docs: list[dict], merged: list[dict], detail_for=None) -> list[dict]:
     """One profile per document, most specific first. ``docs`` rows need id,
     name, title, publisher, published and word_count. Hedging needs the
-    reports' fields and quotes: ``hedged_for``, a set of document ids, limits
-    it to those documents (the others get ``hedged_share`` None)."""
-    stats = {d["id"]: {"facts": 0, "hedged": 0, "corroborated": 0, "only_here": []} for d in docs}
+    reports' fields and quotes: ``detail_for``, a set of document ids, limits
+    it and the list of facts only a document reports to those documents (the
+    others get ``hedged_share`` None and no ``only_here_facts``)."""
+    stats = {d["id"]: [0, 0, 0, []] for d in docs}  # facts, hedged, corroborated, (fact, report) only here
     for fact in merged:
-        by_doc: dict[int, list[dict]] = {}
-        for r in fact["reports"]:
-            by_doc.setdefault(r["document_id"], []).append(r)
+        reports = fact["reports"]
+        if len(reports) == 1:  # most facts: one report, so only here
+            by_doc = {reports[0]["document_id"]: reports}
+        else:
+            by_doc = {}
+            for r in reports:
+                by_doc.setdefault(r["document_id"], []).append(r)
         corroborated = len(by_doc) > 1
         for doc_id, own in by_doc.items():
             s = stats.get(doc_id)
             if s is None:
                 continue
-            s["facts"] += 1
-            if hedged_for is None or doc_id in hedged_for:
-                s["hedged"] += any(is_hedged(fact["kind"], r["fields"], r["quote"]) for r in own)
+            s[0] += 1
+            if detail_for is None or doc_id in detail_for:
+                s[1] += any(is_hedged(fact["kind"], r["fields"], r["quote"]) for r in own)
             if corroborated:
-                s["corroborated"] += 1
+                s[2] += 1
             else:
-                s["only_here"].append({"id": fact["id"], "kind": fact["kind"], "label": fact["label"],
-                                       "quote": own[0].get("quote")})
+                s[3].append((fact, own[0]))
     profiles = []
     for d in docs:
-        s = stats[d["id"]]
+        n, hedged, corroborated, only_here = stats[d["id"]]
         words = max(int(d.get("body_word_count") or d.get("word_count") or 0), 1)
-        n = s["facts"]
-        hedged = round(s["hedged"] / n, 3) if n else 0.0
+        detailed = detail_for is None or d["id"] in detail_for
         profiles.append({
             "document_id": d["id"], "name": d["name"], "title": d.get("title"), "publisher": d.get("publisher"),
             "published": d.get("published"), "words": words, "facts": n,
             "facts_per_1000_words": round(1000 * n / words, 2),
-            "hedged_share": hedged if hedged_for is None or d["id"] in hedged_for else None,
-            "corroborated_share": round(s["corroborated"] / n, 3) if n else 0.0,
-            "only_here": len(s["only_here"]), "only_here_facts": s["only_here"],
+            "hedged_share": (round(hedged / n, 3) if n else 0.0) if detailed else None,
+            "corroborated_share": round(corroborated / n, 3) if n else 0.0,
+            "only_here": len(only_here),
+            "only_here_facts": [{"id": f["id"], "kind": f["kind"], "label": f["label"], "quote": r.get("quote")}
+                                for f, r in only_here] if detailed else [],
         })
     profiles.sort(key=lambda p: (-p["facts_per_1000_words"], p["name"]))
     return profiles

@@ -10,9 +10,10 @@ breakdown or a change, not a disagreement.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+
+import numpy as np
 
 from bilat.bulk import without_gc
 
@@ -153,52 +154,131 @@ def find_conflicts(series_list: list[Series]) -> list[Conflict]:
 def conflicting_pairs(series_list: list[Series]):
     """(series, a, b) for each conflict, in the order of :func:`find_conflicts`,
     without building a :class:`Conflict` for each: a large store can hold many."""
-    for series in series_list:
-        levels = [p for p in series.points if p.change != "increment" and p.as_of]
-        by_year: dict[str, list[Point]] = {}
-        for p in levels:  # only values of the same year can share a period
-            by_year.setdefault(p.as_of[:4], []).append(p)
-        for group in by_year.values():
-            for a, b in _conflicting_pairs(group):
-                yield series, a, b
+    found = _Pairs(series_list)
+    for i, j in zip(found.first.tolist(), found.second.tolist()):
+        yield found.series_of(i), found.points[i], found.points[j]
 
 
-def _conflicting_pairs(group: list[Point]):
-    """Pairs of one year's values that conflict, in the order of ``combinations(group, 2)``.
+@dataclass
+class Digest:
+    """What a summary shows of many conflicts (see :func:`conflict_digest`)."""
 
-    Two values dated to different months cannot share a period, so a month-dated
-    value is only compared with its own month and with coarser dates: this keeps
-    the work near the number of conflicts rather than the square of the values.
+    count: int = 0                                      # conflicts in scope
+    best: list[Conflict] = field(default_factory=list)  # the best supported in scope, in the order found
+    by_doc: dict[int, list[Conflict]] = field(default_factory=dict)  # every conflict of each wanted document
+
+
+def conflict_digest(series_list: list[Series], limit: int, wanted=frozenset(), scope=None) -> Digest:
+    """Count the conflicts, keep the ``limit`` best supported (most sources on
+    both sides, then the newest, then the first found) and every conflict
+    involving a ``wanted`` document, building a :class:`Conflict` only for those.
+
+    ``scope(point)`` gives (in area, in period): a conflict is in scope when
+    either side is in the area and either side in the period. ``by_doc``
+    ignores the scope.
     """
-    docs = [p.documents for p in group]
-    bounds = [(p.low, p.high) for p in group]
-    month = [p.as_of[:7] if len(p.as_of) >= 7 else None for p in group]
-    coarse = [i for i, m in enumerate(month) if m is None]
-    by_month: dict[str, list[int]] = {}
-    for i, m in enumerate(month):
-        if m is not None:
-            by_month.setdefault(m, []).append(i)
-    for i, a in enumerate(group):
-        if month[i] is None:
-            later = range(i + 1, len(group))
-        else:
-            same = by_month[month[i]]
-            later = same[bisect_right(same, i):]
-            if coarse:
-                later = sorted(later + coarse[bisect_right(coarse, i):])
-        for j in later:
-            b = group[j]
-            # both with a month: the same one already; a bare year: the group's year
-            if (month[i] is None or month[j] is None) and 4 < min(len(a.as_of), len(b.as_of)):
-                if not same_period(a.as_of, b.as_of):
-                    continue
-            if not (bounds[i][1] < bounds[j][0] or bounds[j][1] < bounds[i][0]):
-                continue
-            # A disagreement needs a source on each side that does not state the other
-            # value: one source's own list or "from $300 million to $430 million" is not one.
-            if docs[i] <= docs[j] or docs[j] <= docs[i]:  # subset tests allocate nothing
-                continue
-            yield a, b
+    found, digest = _Pairs(series_list), Digest()
+    first, second, points = found.first, found.second, found.points
+    if wanted and len(first):
+        touching = np.array([not p.documents.isdisjoint(wanted) for p in points])
+        for i, j in zip(*(x[touching[first] | touching[second]].tolist() for x in (first, second))):
+            c = Conflict(found.series_of(i), points[i], points[j])
+            for doc_id in sorted((c.a.documents | c.b.documents) & wanted):
+                digest.by_doc.setdefault(doc_id, []).append(c)
+    if scope is not None and len(first):
+        in_area, in_period = (np.array(flags, dtype=bool) for flags in zip(*(scope(p) for p in points)))
+        chosen = (in_area[first] | in_area[second]) & (in_period[first] | in_period[second])
+        first, second = first[chosen], second[chosen]
+    digest.count = len(first)
+    if digest.count:
+        ranks = {d: k for k, d in enumerate(sorted({p.as_of for p in points}))}
+        sources = np.array([p.sources for p in points])
+        dated = np.array([ranks[p.as_of] for p in points])
+        support = sources[first] + sources[second]
+        newest = np.maximum(dated[first], dated[second])
+        order = np.arange(len(first))  # the order found
+        top = np.sort(np.lexsort((order, -newest, -support))[:limit])
+        digest.best = [Conflict(found.series_of(i), points[i], points[j])
+                       for i, j in zip(first[top].tolist(), second[top].tolist())]
+    return digest
+
+
+class _Pairs:
+    """Every conflicting pair of values, as index arrays into ``points``.
+
+    A pair conflicts when both values are levels of one series and period,
+    their ranges cannot overlap, and each side has a source that does not state
+    the other value (one source's own list, or "from $300 million to $430
+    million", is not a disagreement). Values of one year are compared all at
+    once as arrays; pairs come in the order of ``combinations`` over each
+    series' values of a year, series by series.
+    """
+
+    CHUNK = 1 << 21  # pairs compared at once: bounds memory on very large groups
+
+    def __init__(self, series_list: list[Series]):
+        self.points: list[Point] = []
+        self._series: list[Series] = []
+        owners, ends = [], []
+        for series in series_list:
+            by_year: dict[str, list[Point]] = {}
+            for p in series.points:
+                if p.change != "increment" and p.as_of:
+                    by_year.setdefault(p.as_of[:4], []).append(p)
+            for group in by_year.values():
+                if len(group) > 1:
+                    self.points += group
+                    owners += [len(self._series)] * len(group)
+                    ends += [len(self.points)] * len(group)
+                    self._series.append(series)
+        self._owner = owners
+        self.first, self.second = self._compare(np.array(ends, dtype=np.int64))
+
+    def series_of(self, i: int) -> Series:
+        return self._series[self._owner[i]]
+
+    def _compare(self, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        points = self.points
+        n = len(points)
+        if n < 2:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        low, high, months, odd, single = [], [], [], [], []
+        for i, p in enumerate(points):  # one pass: this runs over every dated value of the store
+            low.append(p.low)
+            high.append(p.high)
+            # a month-dated value shares a period with its own month and with a bare year
+            months.append(p.as_of[:7] if len(p.as_of) >= 7 else "")
+            odd.append(4 < len(p.as_of) < 7)  # a rare precision: compared as strings
+            # one document each (most values): one source's own values when it is the same document
+            single.append(next(iter(p.documents)) if len(p.documents) == 1 else -1 - i)
+        low, high, odd, single = np.array(low), np.array(high), np.array(odd), np.array(single)
+        codes = {m: k for k, m in enumerate(sorted(set(months)))}  # "" (a bare year) sorts first
+        month = np.array([codes[m] for m in months]) - (1 if "" in codes else 0)
+        multi = single < 0
+        later = ends - np.arange(n) - 1  # how many values after each in its group
+        cumulative = np.cumsum(later)
+        firsts, seconds = [], []
+        start = 0
+        while start < n:  # rows of pairs, a chunk at a time
+            done = int(cumulative[start - 1]) if start else 0
+            stop = max(int(np.searchsorted(cumulative, done + self.CHUNK, side="right")), start + 1)
+            counts = later[start:stop]
+            total = int(counts.sum())
+            first = np.repeat(np.arange(start, stop), counts)
+            offsets = np.cumsum(counts) - counts
+            second = first + 1 + (np.arange(total) - np.repeat(offsets, counts))
+            keep = ((high[first] < low[second]) | (high[second] < low[first])) \
+                & ((month[first] == month[second]) | (month[first] < 0) | (month[second] < 0)) \
+                & (single[first] != single[second])
+            for k in np.flatnonzero((odd[first] | odd[second]) & keep).tolist():
+                keep[k] = same_period(points[first[k]].as_of, points[second[k]].as_of)
+            for k in np.flatnonzero((multi[first] | multi[second]) & keep).tolist():
+                a, b = points[first[k]].documents, points[second[k]].documents
+                keep[k] = not (a <= b or b <= a)
+            firsts.append(first[keep])
+            seconds.append(second[keep])
+            start = stop
+        return np.concatenate(firsts), np.concatenate(seconds)
 
 
 def _describe(p: Point) -> str:

@@ -261,7 +261,7 @@ def merged(conn: Connection, current_ids, kind: str | None = None, merged_id: st
             "area": reps[0]["area"], "fields": fields,
             "sources": len(documents_seen), "reports": reps,
         })
-    out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"]))
+    out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"], m["id"]))
     return out
 
 
@@ -273,45 +273,42 @@ def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict
     (:func:`details` adds them where needed). Fast on a large store: one row
     per merged fact, no join.
     """
-    current = {d for (d,) in conn.execute(current_ids)}
-    docs = {doc_id: (publisher, published, title) for doc_id, publisher, published, title in conn.execute(
-        select(documents.c.id, documents.c.publisher, documents.c.published, documents.c.title)
-        .where(documents.c.id.in_(current_ids)))}
     names: dict[int, str] = {}
     for doc_id, name in conn.execute(select(appearances.c.document_id, appearances.c.name)
                                      .where(appearances.c.relation == "original").order_by(appearances.c.id)):
         names.setdefault(doc_id, name)
+    current = {doc_id: {"publisher": publisher, "published": published, "title": title, "name": names.get(doc_id)}
+               for doc_id, publisher, published, title in conn.execute(
+                   select(documents.c.id, documents.c.publisher, documents.c.published, documents.c.title)
+                   .where(documents.c.id.in_(current_ids)))}
     query = select(merged_facts.c.id, merged_facts.c.kind, merged_facts.c.label, merged_facts.c.key,
                    merged_facts.c.series, merged_facts.c.series_label, merged_facts.c.summary)
     if kind:
         query = query.where(merged_facts.c.kind == kind)
     out, stale = [], []
-    for mid, head_kind, label, key, series, series_label, summary in conn.execute(query):
+    for mid, head_kind, label, key, series, series_label, summary in conn.execute(query).all():
         if summary is None:
             stale.append(mid)
             continue
         summary = orjson.loads(summary)
         outlines = summary["reports"]
-        if not all(o[_DOC] in current for o in outlines):
-            if any(o[_DOC] in current for o in outlines):
+        shown = sum(o[_DOC] in current for o in outlines)
+        if shown < len(outlines):
+            if shown:
                 stale.append(mid)  # an old version among its sources: built from the current ones
             continue
-        reps = []
-        for o in outlines:
-            publisher, published, title = docs[o[_DOC]]
-            reps.append({"merged_id": mid, "fact_id": o[_FACT], "kind": head_kind, "area": o[_AREA],
-                         "document_id": o[_DOC], "publisher": publisher, "published": published, "title": title,
-                         "name": names.get(o[_DOC]), "start": o[_START], "end": o[_END]})
+        reps = [{"merged_id": mid, "fact_id": o[_FACT], "kind": head_kind, "area": o[_AREA], "document_id": o[_DOC],
+                 **current[o[_DOC]], "start": o[_START], "end": o[_END]} for o in outlines]
         fields = summary["fields"]  # one report: its own fields
         if len(outlines) > 1:
             fields = _representative(head_kind, [fields] + [
                 {"date": o[_DATE], "as_of": o[_AS_OF], "status": o[_STATUS]} for o in outlines[1:]])
         out.append({"id": mid, "kind": head_kind, "label": label, "key": key, "series": series,
                     "series_label": series_label, "area": outlines[0][_AREA], "fields": fields,
-                    "sources": len({o[_DOC] for o in outlines}), "reports": reps})
+                    "sources": len({o[_DOC] for o in outlines}) if len(outlines) > 1 else 1, "reports": reps})
     for chunk in (stale[i:i + 500] for i in range(0, len(stale), 500)):
         out += merged(conn, current_ids, merged_ids=chunk)
-    out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"]))
+    out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"], m["id"]))
     return out
 
 
