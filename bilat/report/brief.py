@@ -192,7 +192,7 @@ class _Builder:
 
     def sentence(self, m: dict) -> str:
         if m["kind"] == "event":  # worded from its quote
-            self.lib.fill([primary_report(m)])
+            self.lib.fill([primary_report(m)], fields=False)
         return sentence_for(m, self.types)
 
     def recent(self, date) -> bool:
@@ -379,7 +379,8 @@ class _Builder:
 
     def history(self) -> Section:
         settled = [m for m in self.facts if m["kind"] in ("agreement", "transfer", "event") and not self._open(m)]
-        self.lib.fill([primary_report(m) for m in settled if m["kind"] == "event" and fact_date(m)])  # worded events
+        self.lib.fill([primary_report(m) for m in settled if m["kind"] == "event" and fact_date(m)],
+                      fields=False)  # events are worded from their quotes
         # cited once chosen: citing every entry of a large store would read thousands of sources
         dated = [e for e in entries_for(settled, self.lib, cited=False) if not self.recent(e.date)]
         undated = [m for m in settled if m["kind"] in ("agreement", "transfer") and not fact_date(m)]
@@ -410,8 +411,7 @@ class _Builder:
         profiles = [p for p in profiles if p["facts"] or not filtered]
         facts_of: dict[int, list[dict]] = {}
         for m in self.facts:
-            reports = m["reports"]
-            for doc_id in {r["document_id"] for r in reports} if len(reports) > 1 else (reports[0]["document_id"],):
+            for doc_id in m["documents"]:
                 facts_of.setdefault(doc_id, []).append(m)
         self._facts_of, self._first_reports = facts_of, {}
         ranked = [p for p in profiles if p["facts"]]

@@ -54,15 +54,16 @@ class Library:
         self.docs = {d["id"]: d for d in store.documents()}
         self.entity_types = knowledge.entity_types(store)
 
-    def fill(self, reports: list[dict]) -> None:
-        """Give outline reports (see ``Store.merged_outline``) their fields and quotes."""
-        if any("quote" not in r for r in reports):
-            self.store.report_details(reports)
+    def fill(self, reports: list[dict], fields: bool = True) -> None:
+        """Give outline reports (see ``Store.merged_outline``) their quotes and, unless
+        ``fields`` is False, their fields."""
+        if any("quote" not in r or (fields and "fields" not in r) for r in reports):
+            self.store.report_details(reports, fields)
 
     def quotes(self, sources: list[Source]) -> dict[str, str]:
         """The quotes of sources made from outline reports, by report id."""
         reports = [{"fact_id": s.fact_id} for s in sources if s.quote is None and s.fact_id]
-        self.store.report_details(reports)
+        self.store.report_details(reports, fields=False)
         return {r["fact_id"]: r["quote"] for r in reports if "quote" in r}
 
     def source(self, report: dict) -> Source:

@@ -40,30 +40,26 @@ def document_profiles(docs: list[dict], merged: list[dict], detail_for=None) -> 
     reports' fields and quotes: ``detail_for``, a set of document ids, limits
     it and the list of facts only a document reports to those documents (the
     others get ``hedged_share`` None and no ``only_here_facts``)."""
-    stats = {d["id"]: [0, 0, 0, []] for d in docs}  # facts, hedged, corroborated, (fact, report) only here
+    stats = {d["id"]: [0, 0, 0, 0, []] for d in docs}  # facts, hedged, corroborated, only here, (fact, report)
     for fact in merged:
-        reports = fact["reports"]
-        if len(reports) == 1:  # most facts: one report, so only here
-            by_doc = {reports[0]["document_id"]: reports}
-        else:
-            by_doc = {}
-            for r in reports:
-                by_doc.setdefault(r["document_id"], []).append(r)
-        corroborated = len(by_doc) > 1
-        for doc_id, own in by_doc.items():
+        documents = fact.get("documents")  # given by outlines; else from the reports
+        if documents is None:
+            documents = {r["document_id"] for r in fact["reports"]}
+        corroborated = len(documents) > 1
+        for doc_id in documents:
             s = stats.get(doc_id)
             if s is None:
                 continue
             s[0] += 1
+            s[2 if corroborated else 3] += 1
             if detail_for is None or doc_id in detail_for:
+                own = [r for r in fact["reports"] if r["document_id"] == doc_id]
                 s[1] += any(is_hedged(fact["kind"], r["fields"], r["quote"]) for r in own)
-            if corroborated:
-                s[2] += 1
-            else:
-                s[3].append((fact, own[0]))
+                if not corroborated:
+                    s[4].append((fact, own[0]))
     profiles = []
     for d in docs:
-        n, hedged, corroborated, only_here = stats[d["id"]]
+        n, hedged, corroborated, only_here, only_here_facts = stats[d["id"]]
         words = max(int(d.get("body_word_count") or d.get("word_count") or 0), 1)
         detailed = detail_for is None or d["id"] in detail_for
         profiles.append({
@@ -72,9 +68,9 @@ def document_profiles(docs: list[dict], merged: list[dict], detail_for=None) -> 
             "facts_per_1000_words": round(1000 * n / words, 2),
             "hedged_share": (round(hedged / n, 3) if n else 0.0) if detailed else None,
             "corroborated_share": round(corroborated / n, 3) if n else 0.0,
-            "only_here": len(only_here),
+            "only_here": only_here,
             "only_here_facts": [{"id": f["id"], "kind": f["kind"], "label": f["label"], "quote": r.get("quote")}
-                                for f, r in only_here] if detailed else [],
+                                for f, r in only_here_facts],
         })
     profiles.sort(key=lambda p: (-p["facts_per_1000_words"], p["name"]))
     return profiles

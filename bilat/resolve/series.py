@@ -11,7 +11,6 @@ breakdown or a change, not a disagreement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
@@ -21,7 +20,7 @@ EXACT_TOLERANCE = 0.005
 APPROX_TOLERANCE = 0.10
 
 
-@dataclass
+@dataclass(eq=False, slots=True)  # a value is itself: compared by identity; many, so slots
 class Point:
     merged_id: str
     value: float
@@ -32,6 +31,7 @@ class Point:
     sources: int
     reports: list[dict]
     status: str = "undated"  # current | superseded | increment | undated[, consistent|, inconsistent]
+    doc_set: frozenset | None = None  # the documents stating it, when known; else read from the reports
 
     @property
     def low(self) -> float:
@@ -47,10 +47,12 @@ class Point:
         tolerance = APPROX_TOLERANCE if self.qualifier == "approx" else EXACT_TOLERANCE
         return self.value * (1 + tolerance) if self.qualifier != "at_most" else self.value
 
-    @cached_property
+    @property
     def documents(self) -> frozenset:
         """The documents stating this value."""
-        return frozenset(r.get("document_id") for r in self.reports)
+        if self.doc_set is None:
+            self.doc_set = frozenset(r.get("document_id") for r in self.reports)
+        return self.doc_set
 
     def as_dict(self) -> dict:
         return {"id": self.merged_id, "value": self.value, "unit": self.unit, "qualifier": self.qualifier,
@@ -109,10 +111,13 @@ def build_series(merged_figures: list[dict]) -> list[Series]:
         if f.get("value") is None:
             continue
         key = (fact["series"] or fact["key"], f.get("unit"))
-        series = grouped.setdefault(key, Series(key[0], fact["series_label"] or fact["label"], f.get("unit"),
-                                                fact.get("area") or "general"))
+        series = grouped.get(key)
+        if series is None:
+            series = grouped[key] = Series(key[0], fact["series_label"] or fact["label"], f.get("unit"),
+                                           fact.get("area") or "general")
         series.points.append(Point(fact["id"], float(f["value"]), f.get("unit"), f.get("qualifier") or "exact",
-                                   f.get("as_of"), f.get("change") or "level", fact["sources"], fact["reports"]))
+                                   f.get("as_of"), f.get("change") or "level", fact["sources"], fact["reports"],
+                                   doc_set=fact.get("documents")))
     for series in grouped.values():
         series.points.sort(key=lambda p: (_sortable(p.as_of), p.value))
         levels = [p for p in series.points if p.change != "increment"]

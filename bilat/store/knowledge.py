@@ -30,9 +30,9 @@ def merged_outline(store, kind: str | None = None) -> list[dict]:
         return merged.outline(conn, store._current_ids(), kind)
 
 
-def report_details(store, reports: list[dict]) -> None:
+def report_details(store, reports: list[dict], fields: bool = True) -> None:
     with store.engine.connect() as conn:
-        merged.details(conn, reports)
+        merged.details(conn, reports, fields)
 
 
 def merged_fact(store, ref: str) -> dict:

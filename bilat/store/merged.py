@@ -270,8 +270,10 @@ def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict
     """Merged facts as :func:`merged` gives them, read from their summaries:
     each report has its merged fact, id, kind, area, document (with publisher,
     title, published and name) and span, but not its fields or quote
-    (:func:`details` adds them where needed). Fast on a large store: one row
-    per merged fact, no join.
+    (:func:`details` adds them where needed; the few facts with a source
+    superseded by a newer version are built from their reports, and have
+    them). Each fact also has its ``documents``, a frozenset. Fast on a large store: one row per merged fact,
+    no join.
     """
     names: dict[int, str] = {}
     for doc_id, name in conn.execute(select(appearances.c.document_id, appearances.c.name)
@@ -300,33 +302,57 @@ def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict
         reps = [{"merged_id": mid, "fact_id": o[_FACT], "kind": head_kind, "area": o[_AREA], "document_id": o[_DOC],
                  **current[o[_DOC]], "start": o[_START], "end": o[_END]} for o in outlines]
         fields = summary["fields"]  # one report: its own fields
-        if len(outlines) > 1:
-            fields = _representative(head_kind, [fields] + [
-                {"date": o[_DATE], "as_of": o[_AS_OF], "status": o[_STATUS]} for o in outlines[1:]])
+        if len(outlines) > 1:  # as _representative does, from the outlines
+            for name, at in (("as_of", _AS_OF), ("date", _DATE)):
+                dates = [o[at] for o in outlines if o[at]]
+                if dates:
+                    fields[name] = max(dates, key=_specificity)
+            if head_kind == "transfer":
+                statuses = [o[_STATUS] for o in outlines if o[_STATUS] in _STATUS_ORDER]
+                if statuses:
+                    fields["status"] = max(statuses, key=_STATUS_ORDER.index)
+            seen = frozenset(o[_DOC] for o in outlines)
+        else:
+            seen = frozenset((outlines[0][_DOC],))
         out.append({"id": mid, "kind": head_kind, "label": label, "key": key, "series": series,
                     "series_label": series_label, "area": outlines[0][_AREA], "fields": fields,
-                    "sources": len({o[_DOC] for o in outlines}) if len(outlines) > 1 else 1, "reports": reps})
+                    "sources": len(seen), "documents": seen, "reports": reps})
     for chunk in (stale[i:i + 500] for i in range(0, len(stale), 500)):
-        out += merged(conn, current_ids, merged_ids=chunk)
+        out += ({**m, "documents": frozenset(r["document_id"] for r in m["reports"])}
+                for m in merged(conn, current_ids, merged_ids=chunk))
     out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"], m["id"]))
     return out
 
 
-def details(conn: Connection, reports: list[dict]) -> None:
-    """Add each report's ``fields``, ``quote``, ``sentence_idx`` and ``reason`` where missing (in place)."""
-    missing: dict[str, list[dict]] = defaultdict(list)
-    for r in reports:
-        if "quote" not in r:
-            missing[r["fact_id"]].append(r)
-    ids = sorted(missing)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        query = (select(facts.c.id, facts.c.data, evidence.c.quote, evidence.c.sentence_idx, fact_merges.c.reason)
-                 .join(evidence, evidence.c.fact_id == facts.c.id)
-                 .join(fact_merges, fact_merges.c.fact_id == facts.c.id)
-                 .where(facts.c.id.in_(chunk)))
-        for fid, data, quote, sentence_idx, reason in conn.execute(query):
-            for r in missing[fid]:
-                r.update(fields=json.loads(data), quote=quote, sentence_idx=sentence_idx, reason=reason)
+def details(conn: Connection, reports: list[dict], fields: bool = True) -> None:
+    """Add each report's ``quote`` and ``sentence_idx`` where missing (in place)
+    and, unless ``fields`` is False, its ``fields`` and ``reason``."""
+    def wanting(name: str) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = defaultdict(list)
+        for r in reports:
+            if name not in r:
+                found[r["fact_id"]].append(r)
+        return found
+
+    for name, query in (("quote", lambda ids: select(evidence.c.fact_id, evidence.c.quote, evidence.c.sentence_idx)
+                         .where(evidence.c.fact_id.in_(ids))),
+                        ("fields", lambda ids: select(facts.c.id, facts.c.data, fact_merges.c.reason)
+                         .join(fact_merges, fact_merges.c.fact_id == facts.c.id).where(facts.c.id.in_(ids)))):
+        if name == "fields" and not fields:
+            break
+        missing = wanting(name)
+        ids = sorted(missing)
+        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+            for fid, a, b in conn.execute(query(chunk)):
+                for r in missing[fid]:
+                    r.update({"quote": a, "sentence_idx": b} if name == "quote" else {"fields": json.loads(a), "reason": b})
+
+
+_STATUS_ORDER = ("declined", "in_talks", "committed", "delivered")  # a transfer's furthest status wins
+
+
+def _specificity(date) -> tuple:
+    return (len(str(date)), str(date))
 
 
 def _representative(kind: str, reports: list[dict]) -> dict:
@@ -336,10 +362,9 @@ def _representative(kind: str, reports: list[dict]) -> dict:
     for name in ("as_of", "date"):
         dates = [r.get(name) for r in reports if r.get(name)]
         if dates:
-            fields[name] = max(dates, key=lambda d: (len(str(d)), str(d)))
+            fields[name] = max(dates, key=_specificity)
     if kind == "transfer":
-        order = ["declined", "in_talks", "committed", "delivered"]
-        statuses = [r.get("status") for r in reports if r.get("status") in order]
+        statuses = [r.get("status") for r in reports if r.get("status") in _STATUS_ORDER]
         if statuses:
-            fields["status"] = max(statuses, key=order.index)
+            fields["status"] = max(statuses, key=_STATUS_ORDER.index)
     return fields

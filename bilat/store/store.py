@@ -454,9 +454,10 @@ class Store:
         lack ``fields`` and ``quote``: :meth:`report_details` adds them."""
         return knowledge.merged_outline(self, kind)
 
-    def report_details(self, reports: list[dict]) -> None:
-        """Add ``fields``, ``quote``, ``sentence_idx`` and ``reason`` to outline reports, in place."""
-        knowledge.report_details(self, reports)
+    def report_details(self, reports: list[dict], fields: bool = True) -> None:
+        """Add ``quote`` and ``sentence_idx`` and, unless ``fields`` is False, ``fields`` and
+        ``reason`` to outline reports, in place."""
+        knowledge.report_details(self, reports, fields)
 
     def merged_fact(self, ref: str) -> dict:
         """One merged fact by id prefix (or the id of one of its reports)."""
