@@ -22,8 +22,6 @@ piece of document text escaped) and ``to_pdf`` (fpdf2) render a brief.
 """
 from __future__ import annotations
 
-from functools import cached_property
-
 import bisect
 import datetime as dt
 import hashlib
@@ -33,17 +31,35 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from bilat import __version__
 from bilat.bulk import without_gc
-from bilat.store import cache
 from bilat.extract import AREAS
 from bilat.resolve import profiles as profiling
-from bilat.resolve.series import EXACT_TOLERANCE, Digest, Point, Series, build_series, conflict_digest, overlaps
+from bilat.resolve.series import (
+    EXACT_TOLERANCE,
+    Digest,
+    Point,
+    Series,
+    build_series,
+    conflict_digest,
+    overlaps,
+)
+from bilat.store import cache
 
 from .paper import (
-    EMPTY, Brief, Cites, Item, Part, Reference, Section, Table, brief_from_json, brief_to_json,
+    EMPTY,
+    Brief,
+    Cites,
+    Item,
+    Part,
+    Reference,
+    Section,
+    Table,
+    brief_from_json,
+    brief_to_json,
 )
 from .timeline import (
     AREA_NAMES,
@@ -304,8 +320,8 @@ class _Builder:
                               lambda m=m: _item(self.sentence(m), self.cites(m))))
         for row in self.rows:
             if self.recent(row.date):
-                found.append((str(row.date), (KIND_ORDER["figure"], self._area_rank(row), -len(self._docs(row)),
-                                              row.series.label), len(self._docs(row)), lambda row=row: self.figure_item(row)))
+                order = (KIND_ORDER["figure"], self._area_rank(row), -len(self._docs(row)), row.series.label)
+                found.append((str(row.date), order, len(self._docs(row)), lambda row=row: self.figure_item(row)))
         shown = best_supported(found, LIMITS["happened"], support=lambda x: x[2], newest=lambda x: x[0])
         # newest first; on one date: events (visits and talks before the rest), agreements, transfers, figures
         shown.sort(key=lambda x: x[1])
@@ -572,8 +588,7 @@ class _Builder:
         for c in mine_all[:LIMITS["disagreements"]]:
             mine, theirs = (c.a, c.b) if self._in(doc_id, c.a) else (c.b, c.a)
             other = [r for r in theirs.reports if r["document_id"] != doc_id]
-            who = join_names(sorted({r.get("publisher") or (f"“{r['title']}”" if r.get("title") else None)
-                                     or r.get("name") or "another source" for r in other}))
+            who = join_names(sorted({_who(self.lib.docs.get(r["document_id"], {})) for r in other}))
             out.append(Item([
                 Part(f"It disagrees with {who} on {c.series.label} for {_period(mine.as_of, theirs.as_of)}: it gives "
                      f"{figure_value(mine.value, mine.unit, mine.qualifier)}",
@@ -670,6 +685,12 @@ def omitted(counts: list[tuple[int, int, str]], where: str, chosen_by: str = "th
         return None
     listing = cut[0] if len(cut) == 1 else ", ".join(cut[:-1]) + " and " + cut[-1]
     return f"This part shows {listing}, {chosen_by}; {where} {'list' if ' and ' in where else 'lists'} them all."
+
+
+def _who(doc: dict) -> str:
+    """A source as a sentence names it: its publisher, else its title, else its file."""
+    return doc.get("publisher") or (f"“{doc['title']}”" if doc.get("title") else None) or doc.get("name") \
+        or "another source"
 
 
 def _period(a: str, b: str) -> str:

@@ -18,6 +18,7 @@ from bilat.bulk import without_gc
 
 EXACT_TOLERANCE = 0.005
 APPROX_TOLERANCE = 0.10
+_QUALIFIERS = {"exact": 0, "approx": 1, "at_least": 2, "at_most": 3}
 
 
 @dataclass(eq=False, slots=True)  # a value is itself: compared by identity; many, so slots
@@ -201,8 +202,12 @@ def conflict_digest(series_list: list[Series], limit: int, wanted=frozenset(), s
         dated = np.array([ranks[p.as_of] for p in points])
         support = sources[first] + sources[second]
         newest = np.maximum(dated[first], dated[second])
-        order = np.arange(len(first))  # the order found
-        top = np.sort(np.lexsort((order, -newest, -support))[:limit])
+        # the best supported, then the newest, then the first found: the few at or above
+        # the limit's combined score, ranked exactly (a full sort of many conflicts costs more)
+        score = support * (len(ranks) + 1) + newest
+        candidates = np.flatnonzero(score >= np.partition(score, -limit)[-limit]) if len(score) > limit \
+            else np.arange(len(score))
+        top = np.sort(candidates[np.lexsort((candidates, -score[candidates]))][:limit])
         digest.best = [Conflict(found.series_of(i), points[i], points[j])
                        for i, j in zip(first[top].tolist(), second[top].tolist())]
     return digest
@@ -247,16 +252,19 @@ class _Pairs:
         n = len(points)
         if n < 2:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        low, high, months, odd, single = [], [], [], [], []
-        for i, p in enumerate(points):  # one pass: this runs over every dated value of the store
-            low.append(p.low)
-            high.append(p.high)
-            # a month-dated value shares a period with its own month and with a bare year
-            months.append(p.as_of[:7] if len(p.as_of) >= 7 else "")
-            odd.append(4 < len(p.as_of) < 7)  # a rare precision: compared as strings
-            # one document each (most values): one source's own values when it is the same document
-            single.append(next(iter(p.documents)) if len(p.documents) == 1 else -1 - i)
-        low, high, odd, single = np.array(low), np.array(high), np.array(odd), np.array(single)
+        value = np.array([p.value for p in points])
+        qualifier = np.array([_QUALIFIERS.get(p.qualifier, 0) for p in points])
+        tolerance = np.where(qualifier == _QUALIFIERS["approx"], APPROX_TOLERANCE, EXACT_TOLERANCE)
+        low = np.where(qualifier == _QUALIFIERS["at_most"], -np.inf,  # as Point.low and Point.high
+                       np.where(qualifier == _QUALIFIERS["at_least"], value, value * (1 - tolerance)))
+        high = np.where(qualifier == _QUALIFIERS["at_least"], np.inf,
+                        np.where(qualifier == _QUALIFIERS["at_most"], value, value * (1 + tolerance)))
+        # a month-dated value shares a period with its own month and with a bare year
+        months = [p.as_of[:7] if len(p.as_of) >= 7 else "" for p in points]
+        odd = np.array([4 < len(p.as_of) < 7 for p in points])  # a rare precision: compared as strings
+        # one document each (most values): one source's own values when it is the same document
+        single = np.array([next(iter(d)) if len(d) == 1 else -1 - i
+                           for i, d in enumerate(p.documents for p in points)])
         codes = {m: k for k, m in enumerate(sorted(set(months)))}  # "" (a bare year) sorts first
         month = np.array([codes[m] for m in months]) - (1 if "" in codes else 0)
         multi = single < 0

@@ -13,14 +13,13 @@ merged fact with its sources from one table, without reading every report.
 """
 from __future__ import annotations
 
-import datetime as dt
 import bisect
+import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
 
 import orjson
-
 from sqlalchemy import and_, bindparam, delete, exists, select
 from sqlalchemy.engine import Connection
 
@@ -59,7 +58,7 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
                                      merged_facts.c.summary)
                               .where(merged_facts.c.key.in_(chunk)).order_by(merged_facts.c.id)).mappings():
             candidates[r["key"]].append({"id": r["id"], "fields": json.loads(r["data"]),
-                                         "summary": json.loads(r["summary"]) if r["summary"] else None})
+                                         "summary": orjson.loads(r["summary"]) if r["summary"] else None})
     published = _published_of(conn, {row["document_id"] for row in rows})
     new_facts, links, widened, summarised = [], [], {}, {}
     for row, report, key, (series, series_label) in keyed:
@@ -267,22 +266,16 @@ def merged(conn: Connection, current_ids, kind: str | None = None, merged_id: st
 
 @without_gc
 def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict]:
-    """Merged facts as :func:`merged` gives them, read from their summaries:
-    each report has its merged fact, id, kind, area, document (with publisher,
-    title, published and name) and span, but not its fields or quote
-    (:func:`details` adds them where needed; the few facts with a source
-    superseded by a newer version are built from their reports, and have
-    them). Each fact also has its ``documents``, a frozenset. Fast on a large store: one row per merged fact,
-    no join.
+    """Merged facts as :func:`merged` gives them, read from their summaries,
+    but each report has only its ``merged_id``, ``fact_id``, ``document_id``,
+    the document's ``published`` date, and its span (``start``, ``end``):
+    :func:`details` adds its quote and fields where needed (the few facts with
+    a source superseded by a newer version are built from their reports, and
+    have everything). Each fact also has its ``documents``, a frozenset. Fast
+    on a large store: one row per merged fact, no join.
     """
-    names: dict[int, str] = {}
-    for doc_id, name in conn.execute(select(appearances.c.document_id, appearances.c.name)
-                                     .where(appearances.c.relation == "original").order_by(appearances.c.id)):
-        names.setdefault(doc_id, name)
-    current = {doc_id: {"publisher": publisher, "published": published, "title": title, "name": names.get(doc_id)}
-               for doc_id, publisher, published, title in conn.execute(
-                   select(documents.c.id, documents.c.publisher, documents.c.published, documents.c.title)
-                   .where(documents.c.id.in_(current_ids)))}
+    current = dict(conn.execute(select(documents.c.id, documents.c.published)
+                                .where(documents.c.id.in_(current_ids))).all())
     query = select(merged_facts.c.id, merged_facts.c.kind, merged_facts.c.label, merged_facts.c.key,
                    merged_facts.c.series, merged_facts.c.series_label, merged_facts.c.summary)
     if kind:
@@ -294,16 +287,19 @@ def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict
             continue
         summary = orjson.loads(summary)
         outlines = summary["reports"]
-        shown = sum(o[_DOC] in current for o in outlines)
-        if shown < len(outlines):
-            if shown:
-                stale.append(mid)  # an old version among its sources: built from the current ones
-            continue
-        reps = [{"merged_id": mid, "fact_id": o[_FACT], "kind": head_kind, "area": o[_AREA], "document_id": o[_DOC],
-                 **current[o[_DOC]], "start": o[_START], "end": o[_END]} for o in outlines]
-        fields = summary["fields"]  # one report: its own fields
-        if len(outlines) > 1:  # as _representative does, from the outlines
-            for name, at in (("as_of", _AS_OF), ("date", _DATE)):
+        fields = summary["fields"]  # the first report's; with one report, the fact's own
+        if len(outlines) == 1:  # most facts
+            o = outlines[0]
+            if o[_DOC] not in current:
+                continue
+            seen = frozenset((o[_DOC],))
+        else:
+            shown = sum(o[_DOC] in current for o in outlines)
+            if shown < len(outlines):
+                if shown:
+                    stale.append(mid)  # an old version among its sources: built from the current ones
+                continue
+            for name, at in (("as_of", _AS_OF), ("date", _DATE)):  # as _representative does
                 dates = [o[at] for o in outlines if o[at]]
                 if dates:
                     fields[name] = max(dates, key=_specificity)
@@ -312,8 +308,8 @@ def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict
                 if statuses:
                     fields["status"] = max(statuses, key=_STATUS_ORDER.index)
             seen = frozenset(o[_DOC] for o in outlines)
-        else:
-            seen = frozenset((outlines[0][_DOC],))
+        reps = [{"merged_id": mid, "fact_id": o[_FACT], "document_id": o[_DOC], "published": current[o[_DOC]],
+                 "start": o[_START], "end": o[_END]} for o in outlines]
         out.append({"id": mid, "kind": head_kind, "label": label, "key": key, "series": series,
                     "series_label": series_label, "area": outlines[0][_AREA], "fields": fields,
                     "sources": len(seen), "documents": seen, "reports": reps})
@@ -344,8 +340,9 @@ def details(conn: Connection, reports: list[dict], fields: bool = True) -> None:
         ids = sorted(missing)
         for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
             for fid, a, b in conn.execute(query(chunk)):
+                found = {"quote": a, "sentence_idx": b} if name == "quote" else {"fields": json.loads(a), "reason": b}
                 for r in missing[fid]:
-                    r.update({"quote": a, "sentence_idx": b} if name == "quote" else {"fields": json.loads(a), "reason": b})
+                    r.update(found)
 
 
 _STATUS_ORDER = ("declined", "in_talks", "committed", "delivered")  # a transfer's furthest status wins
