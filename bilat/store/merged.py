@@ -5,11 +5,11 @@ Linking is incremental: a new report looks up merged facts by its key (an
 indexed column) and joins the first compatible one, or starts a new one.
 Series, conflicts and profiles are computed when asked, from the links.
 
-Each merged fact also keeps a *summary* (JSON): its reports in reading order,
-each as an outline (report id, document, span, publication date, area and the
-fields the merged fact's own fields are built from), and the full fields of
-the first one. Linking keeps it up to date, so :func:`outline` can give every
-merged fact with its sources from one table, without reading every report.
+Each merged fact also keeps a *summary* (JSON: its own fields, area and
+documents) and its reports' *outlines* (JSON: each report's id, document,
+span, publication date, area and the fields the merged fact's own are built
+from, in reading order). Linking keeps both up to date, so :func:`outline`
+gives every merged fact from one table, without reading every report.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 
 import orjson
 from sqlalchemy import and_, bindparam, delete, exists, select
@@ -55,10 +56,12 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
     for chunk in (wanted[i:i + 500] for i in range(0, len(wanted), 500)):
         # Ordered by id, not by time: which fact a report joins never depends on the clock.
         for r in conn.execute(select(merged_facts.c.id, merged_facts.c.key, merged_facts.c.data,
-                                     merged_facts.c.summary)
+                                     merged_facts.c.summary, merged_facts.c.outlines)
                               .where(merged_facts.c.key.in_(chunk)).order_by(merged_facts.c.id)).mappings():
-            candidates[r["key"]].append({"id": r["id"], "fields": json.loads(r["data"]),
-                                         "summary": orjson.loads(r["summary"]) if r["summary"] else None})
+            kept = None  # None: left for rebuild_summaries
+            if r["summary"] and r["outlines"]:
+                kept = {"base": orjson.loads(r["summary"])["fields"], "reports": orjson.loads(r["outlines"])}
+            candidates[r["key"]].append({"id": r["id"], "fields": json.loads(r["data"]), "summary": kept})
     published = _published_of(conn, {row["document_id"] for row in rows})
     new_facts, links, widened, summarised = [], [], {}, {}
     for row, report, key, (series, series_label) in keyed:
@@ -74,12 +77,12 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
                     widened[target] = fields
                 if candidate["summary"] is not None:  # None: left for rebuild_summaries
                     _add_outline(candidate["summary"], row, published.get(row["document_id"]))
-                    summarised[target] = candidate["summary"]
+                    summarised[target] = (report["kind"], candidate["summary"])
                 break
         if target is None:
             target = hashlib.sha256(f"{key.value}|{row['id']}".encode()).hexdigest()
             fields = {**row["fields"], "_quote": row.get("quote", "")}
-            summary = _add_outline({"fields": {}, "reports": []}, row, published.get(row["document_id"]))
+            summary = _add_outline({"base": {}, "reports": []}, row, published.get(row["document_id"]))
             new_facts.append({"id": target, "kind": report["kind"], "key": key.value, "label": key.description,
                               "series": series, "series_label": series_label,
                               "data": fields, "summary": summary, "created_at": _now()})
@@ -88,10 +91,10 @@ def link_reports(conn: Connection, rows: list[dict]) -> None:
         links.append({"fact_id": row["id"], "merged_id": target, "reason": reason})
     if new_facts:  # dumped only now: later rows of this batch may have joined them
         conn.execute(merged_facts.insert(), [
-            {**f, "data": _dumps(f["data"]), "summary": _dumps(f["summary"])} for f in new_facts])
+            {**f, "data": _dumps(f["data"]), **_stored(f["kind"], f["summary"])} for f in new_facts])
     new_ids = {f["id"] for f in new_facts}
     for merged_id in (widened.keys() | summarised.keys()) - new_ids:
-        values = {"summary": _dumps(summarised[merged_id])} if merged_id in summarised else {}
+        values = _stored(*summarised[merged_id]) if merged_id in summarised else {}
         if merged_id in widened:
             values["data"] = _dumps(widened[merged_id])
         conn.execute(merged_facts.update().where(merged_facts.c.id == merged_id).values(**values))
@@ -124,20 +127,42 @@ def _outline_of(row: dict, published: str | None) -> list:
             f.get("date"), f.get("as_of"), f.get("status")]
 
 
-def _add_outline(summary: dict, row: dict, published: str | None) -> dict:
-    """Add one report to a summary, in reading order; the first report's fields are the summary's."""
+def _add_outline(kept: dict, row: dict, published: str | None) -> dict:
+    """Add one report to a merged fact's outlines, in reading order. ``kept["base"]``
+    holds the fields the fact's own are built from: the first report's."""
     o = _outline_of(row, published)
-    f = row["fields"]
-    outlines = summary["reports"]
+    outlines = kept["reports"]
     at = bisect.bisect_right([_reading_order(x) for x in outlines], _reading_order(o))
     outlines.insert(at, o)
     if at == 0:
-        summary["fields"] = dict(f)
-    return summary
+        kept["base"] = dict(row["fields"])
+    return kept
+
+
+def _stored(kind: str, kept: dict) -> dict[str, str]:
+    """The ``summary`` and ``outlines`` columns of a merged fact."""
+    outlines = kept["reports"]
+    summary = {"fields": _represented(kind, kept["base"], outlines), "area": outlines[0][_AREA],
+               "documents": list(dict.fromkeys(o[_DOC] for o in outlines))}
+    return {"summary": _dumps(summary), "outlines": _dumps(outlines)}
+
+
+def _represented(kind: str, base: dict, outlines: list) -> dict:
+    """As :func:`_representative`, from the first report's fields and every report's outline."""
+    fields = dict(base)
+    for name, at in (("as_of", _AS_OF), ("date", _DATE)):
+        dates = [o[at] for o in outlines if o[at]]
+        if dates:
+            fields[name] = max(dates, key=_specificity)
+    if kind == "transfer":
+        statuses = [o[_STATUS] for o in outlines if o[_STATUS] in _STATUS_ORDER]
+        if statuses:
+            fields["status"] = max(statuses, key=_STATUS_ORDER.index)
+    return fields
 
 
 def rebuild_summaries(conn: Connection, merged_ids=None) -> None:
-    """Summaries of these merged facts (all when None) from their reports, in any document."""
+    """Summaries and outlines of these merged facts (all when None) from their reports, in any document."""
     every = select(documents.c.id)
     if merged_ids is None:
         chunks = [None]
@@ -145,16 +170,17 @@ def rebuild_summaries(conn: Connection, merged_ids=None) -> None:
         ids = sorted(merged_ids)
         chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)]
     for chunk in chunks:
-        built: dict[str, dict] = {}
+        built: dict[str, tuple[str, dict]] = {}
         for r in reports(conn, every, merged_ids=chunk):  # already in reading order
             row = {"id": r["fact_id"], "document_id": r["document_id"], "start": r["start"], "end": r["end"],
                    "area": r["area"], "fields": r["fields"]}
-            summary = built.setdefault(r["merged_id"], {"fields": dict(r["fields"]), "reports": []})
-            summary["reports"].append(_outline_of(row, r["published"]))
+            _, kept = built.setdefault(r["merged_id"], (r["kind"], {"base": dict(r["fields"]), "reports": []}))
+            kept["reports"].append(_outline_of(row, r["published"]))
         if built:
             conn.execute(merged_facts.update().where(merged_facts.c.id == bindparam("mid"))
-                         .values(summary=bindparam("outlined")),
-                         [{"mid": mid, "outlined": _dumps(summary)} for mid, summary in built.items()])
+                         .values(summary=bindparam("new_summary"), outlines=bindparam("new_outlines")),
+                         [{"mid": mid, **{f"new_{k}": v for k, v in _stored(kind, kept).items()}}
+                          for mid, (kind, kept) in built.items()])
 
 
 def unlink_document(conn: Connection, document_id: int) -> None:
@@ -271,53 +297,70 @@ def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict
     the document's ``published`` date, and its span (``start``, ``end``):
     :func:`details` adds its quote and fields where needed (the few facts with
     a source superseded by a newer version are built from their reports, and
-    have everything). Each fact also has its ``documents``, a frozenset. Fast
-    on a large store: one row per merged fact, no join.
+    have everything). Each fact also has its ``documents``, a frozenset, and
+    its reports are read from their outlines only when first used. Fast on a
+    large store: one row per merged fact, no join.
     """
     current = dict(conn.execute(select(documents.c.id, documents.c.published)
                                 .where(documents.c.id.in_(current_ids))).all())
     query = select(merged_facts.c.id, merged_facts.c.kind, merged_facts.c.label, merged_facts.c.key,
-                   merged_facts.c.series, merged_facts.c.series_label, merged_facts.c.summary)
+                   merged_facts.c.series, merged_facts.c.series_label, merged_facts.c.summary,
+                   merged_facts.c.outlines)
     if kind:
         query = query.where(merged_facts.c.kind == kind)
     out, stale = [], []
-    for mid, head_kind, label, key, series, series_label, summary in conn.execute(query).all():
-        if summary is None:
+    for mid, head_kind, label, key, series, series_label, summary, outlines in conn.execute(query).all():
+        if summary is None or outlines is None:
             stale.append(mid)
             continue
         summary = orjson.loads(summary)
-        outlines = summary["reports"]
-        fields = summary["fields"]  # the first report's; with one report, the fact's own
-        if len(outlines) == 1:  # most facts
-            o = outlines[0]
-            if o[_DOC] not in current:
-                continue
-            seen = frozenset((o[_DOC],))
-        else:
-            shown = sum(o[_DOC] in current for o in outlines)
-            if shown < len(outlines):
-                if shown:
-                    stale.append(mid)  # an old version among its sources: built from the current ones
-                continue
-            for name, at in (("as_of", _AS_OF), ("date", _DATE)):  # as _representative does
-                dates = [o[at] for o in outlines if o[at]]
-                if dates:
-                    fields[name] = max(dates, key=_specificity)
-            if head_kind == "transfer":
-                statuses = [o[_STATUS] for o in outlines if o[_STATUS] in _STATUS_ORDER]
-                if statuses:
-                    fields["status"] = max(statuses, key=_STATUS_ORDER.index)
-            seen = frozenset(o[_DOC] for o in outlines)
-        reps = [{"merged_id": mid, "fact_id": o[_FACT], "document_id": o[_DOC], "published": current[o[_DOC]],
-                 "start": o[_START], "end": o[_END]} for o in outlines]
+        seen = summary["documents"]
+        shown = sum(d in current for d in seen) if len(seen) > 1 else seen[0] in current
+        if shown < len(seen):
+            if shown:
+                stale.append(mid)  # an old version among its sources: built from the current ones
+            continue
         out.append({"id": mid, "kind": head_kind, "label": label, "key": key, "series": series,
-                    "series_label": series_label, "area": outlines[0][_AREA], "fields": fields,
-                    "sources": len(seen), "documents": seen, "reports": reps})
+                    "series_label": series_label, "area": summary["area"], "fields": summary["fields"],
+                    "sources": len(seen), "documents": frozenset(seen),
+                    "reports": OutlinedReports(mid, outlines, current)})
     for chunk in (stale[i:i + 500] for i in range(0, len(stale), 500)):
         out += ({**m, "documents": frozenset(r["document_id"] for r in m["reports"])}
                 for m in merged(conn, current_ids, merged_ids=chunk))
     out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"], m["id"]))
     return out
+
+
+class OutlinedReports(Sequence):
+    """A merged fact's reports as :func:`outline` gives them, made from the
+    stored outlines the first time they are used: a brief reads the reports of
+    only some of many facts."""
+
+    __slots__ = ("_merged_id", "_outlines", "_published", "_reports")
+
+    def __init__(self, merged_id: str, outlines: str, published: dict):
+        self._merged_id, self._outlines, self._published, self._reports = merged_id, outlines, published, None
+
+    def _made(self) -> list[dict]:
+        if self._reports is None:
+            mid, published = self._merged_id, self._published
+            self._reports = [{"merged_id": mid, "fact_id": o[_FACT], "document_id": o[_DOC],
+                              "published": published[o[_DOC]], "start": o[_START], "end": o[_END]}
+                             for o in orjson.loads(self._outlines)]
+            self._outlines = None
+        return self._reports
+
+    def __getitem__(self, index):
+        return self._made()[index]
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    def __iter__(self):
+        return iter(self._made())
+
+    def __repr__(self) -> str:
+        return repr(self._made())
 
 
 def details(conn: Connection, reports: list[dict], fields: bool = True) -> None:

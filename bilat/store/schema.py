@@ -138,7 +138,8 @@ merged_facts = Table(
     Column("series", Text, index=True),  # figures: the measure they belong to
     Column("series_label", Text),
     Column("data", Text, nullable=False),  # the first report's fields, JSON
-    Column("summary", Text),  # JSON: every report's outline, in reading order (see merged.py)
+    Column("summary", Text),  # JSON: its own fields, area and documents (see merged.py)
+    Column("outlines", Text),  # JSON: each report's outline, in reading order
     Column("created_at", String(32), nullable=False),
 )
 
@@ -224,9 +225,11 @@ def _v6(conn: Connection) -> None:
 def _v7(conn: Connection) -> None:
     from .merged import rebuild_summaries  # late: merged.py imports this module
 
-    # A store made at v3 by this code has the column already (create_all uses the current table).
-    if "summary" not in {c["name"] for c in inspect(conn).get_columns("merged_facts")}:
-        conn.execute(text("ALTER TABLE merged_facts ADD COLUMN summary TEXT"))
+    # A store made at v3 by this code has the columns already (create_all uses the current table).
+    present = {c["name"] for c in inspect(conn).get_columns("merged_facts")}
+    for column in ("summary", "outlines"):
+        if column not in present:
+            conn.execute(text(f"ALTER TABLE merged_facts ADD COLUMN {column} TEXT"))
     rebuild_summaries(conn)
 
 
