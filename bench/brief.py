@@ -11,7 +11,10 @@ Times each step a few times and prints the median seconds:
   reads the brief the first call kept in the store;
 - rendering it as Markdown and HTML, and the full timeline;
 - ``cli_brief_*_s``: the whole ``bilat brief`` command in a new process, with
-  Python start-up, first after a change and then again.
+  Python start-up, first after a change and then again;
+- ``python_loop_s``: ten million iterations of a plain Python loop, to compare
+  runs on a machine whose speed varies (a shared virtual machine's can by a
+  third from one minute to the next).
 
 Target (issue 5): a brief in under 2 s on 2,000 documents on this 2-core machine.
 """
@@ -55,6 +58,13 @@ def forget_kept(db: str) -> None:
         conn.execute(schema.cache.delete())
 
 
+def python_loop_seconds() -> float:
+    start, total = time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.perf_counter() - start, 3)
+
+
 def measure(db: str, repeat: int) -> dict:
     with bilat.open_store(db) as store:
         docs = len(store.documents())
@@ -74,6 +84,7 @@ def measure(db: str, repeat: int) -> dict:
         forget_kept(db)
         figures["cli_brief_first_s"] = cli_seconds(db, out)
         figures["cli_brief_again_s"] = cli_seconds(db, out)
+    figures["python_loop_s"] = python_loop_seconds()
     return figures
 
 

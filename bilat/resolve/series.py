@@ -95,10 +95,6 @@ class Conflict:
                 "reason": self.reason, "sides": [self.a.as_dict(), self.b.as_dict()]}
 
 
-def _sortable(date: str | None) -> str:
-    return date or ""
-
-
 def _report_summary(report: dict) -> dict:
     return {"doc": report.get("name"), "publisher": report.get("publisher"), "published": report.get("published"),
             "quote": report.get("quote"), "start": report.get("start"), "end": report.get("end")}
@@ -116,21 +112,21 @@ def build_series(merged_figures: list[dict]) -> list[Series]:
         if series is None:
             series = grouped[key] = Series(key[0], fact["series_label"] or fact["label"], f.get("unit"),
                                            fact.get("area") or "general")
+        change = f.get("change") or "level"
+        as_of = f.get("as_of")
+        status = "increment" if change == "increment" else ("superseded" if as_of else "undated")
         series.points.append(Point(fact["id"], float(f["value"]), f.get("unit"), f.get("qualifier") or "exact",
-                                   f.get("as_of"), f.get("change") or "level", fact["sources"], fact["reports"],
-                                   doc_set=fact.get("documents")))
+                                   as_of, change, fact["sources"], fact["reports"], status, fact.get("documents")))
     for series in grouped.values():
-        series.points.sort(key=lambda p: (_sortable(p.as_of), p.value))
+        series.points.sort(key=lambda p: (p.as_of or "", p.value))
         levels = [p for p in series.points if p.change != "increment"]
-        for p in series.points:
-            p.status = "increment" if p.change == "increment" else ("undated" if not p.as_of else "superseded")
         dated = [p for p in levels if p.as_of]
         if dated:
-            latest = max(_sortable(p.as_of) for p in dated)
+            latest = max(p.as_of for p in dated)
             # Several levels as of the same date: the best supported, then the one
             # stated later in the text, then the larger (a source saying "from $300
             # million to $430 million" gives both in one sentence; totals grow).
-            newest = max((p for p in dated if _sortable(p.as_of) == latest),
+            newest = max((p for p in dated if p.as_of == latest),
                          key=lambda p: (p.sources, max(r.get("start") or 0 for r in p.reports), p.value))
             newest.status = "current"
             for p in levels:  # an undated value can still be read against the current one

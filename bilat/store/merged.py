@@ -308,6 +308,9 @@ def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict
                    merged_facts.c.outlines)
     if kind:
         query = query.where(merged_facts.c.kind == kind)
+    # SQLite sorts the text columns (its byte order of UTF-8 is Python's order of strings);
+    # a stable sort by support then leaves the order merged() gives
+    query = query.order_by(merged_facts.c.kind, merged_facts.c.label, merged_facts.c.id)
     out, stale = [], []
     for mid, head_kind, label, key, series, series_label, summary, outlines in conn.execute(query).all():
         if summary is None or outlines is None:
@@ -327,7 +330,9 @@ def outline(conn: Connection, current_ids, kind: str | None = None) -> list[dict
     for chunk in (stale[i:i + 500] for i in range(0, len(stale), 500)):
         out += ({**m, "documents": frozenset(r["document_id"] for r in m["reports"])}
                 for m in merged(conn, current_ids, merged_ids=chunk))
-    out.sort(key=lambda m: (-m["sources"], m["kind"], m["label"], m["id"]))
+    if stale or conn.dialect.name != "sqlite":  # other databases may collate text otherwise
+        out.sort(key=lambda m: (m["kind"], m["label"], m["id"]))
+    out.sort(key=lambda m: -m["sources"])
     return out
 
 
