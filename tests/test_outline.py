@@ -163,3 +163,17 @@ def test_profiles_in_detail_only_where_asked(corpus_store):
         else:
             assert p["hedged_share"] is None and p["only_here_facts"] == []
     assert any(everything[d]["hedged_share"] for d in everything)
+
+
+def test_details_by_lookup_and_by_one_scan_agree(corpus_store, monkeypatch):
+    from bilat.store import merged
+
+    def details_of(reports):
+        corpus_store.report_details(reports)
+        return [(r["fact_id"], r["quote"], r["fields"], r["reason"], r["sentence_idx"]) for r in reports]
+
+    some = [r for m in corpus_store.merged_outline() for r in m["reports"]]
+    looked_up = details_of(some)
+    monkeypatch.setattr(merged, "_DETAILS_SCAN", 0)  # every call reads the whole tables
+    scanned = details_of([{k: r[k] for k in ("merged_id", "fact_id", "document_id", "start", "end")} for r in some])
+    assert scanned == looked_up and len(looked_up) > 50

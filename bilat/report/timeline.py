@@ -478,7 +478,8 @@ def status_of(fact: dict) -> str:
 def selected_facts(store, area: str | None, since: str | None) -> list[dict]:
     """Merged agreements, transfers and events of the area, on or after ``since``
     (undated facts are judged by their sources' publication dates)."""
-    found = [m for m in store.merged_facts(None, area) if m["kind"] in ("agreement", "transfer", "event")]
+    found = [m for m in store.merged_outline() if m["kind"] in ("agreement", "transfer", "event")
+             and (area is None or m["area"] == area)]
     return [m for m in found if on_or_after(dated_by_source(m), since)]
 
 
@@ -552,7 +553,9 @@ def build_timeline(store, area: str | None = None, since=None) -> list[Entry]:
     check_area(area)
     since = parse_since(since)
     library = Library(store)
-    return entries_for(selected_facts(store, area, since), library)
+    facts = selected_facts(store, area, since)
+    library.fill([r for m in facts for r in m["reports"]], fields=False)  # every quote, read in batches
+    return entries_for(facts, library)
 
 
 # -- rendering ---------------------------------------------------------------------------

@@ -368,6 +368,9 @@ class OutlinedReports(Sequence):
         return repr(self._made())
 
 
+_DETAILS_SCAN = 5000  # from this many reports on, details() reads the whole table once
+
+
 def details(conn: Connection, reports: list[dict], fields: bool = True) -> None:
     """Add each report's ``quote`` and ``sentence_idx`` where missing (in place)
     and, unless ``fields`` is False, its ``fields`` and ``reason``."""
@@ -378,16 +381,20 @@ def details(conn: Connection, reports: list[dict], fields: bool = True) -> None:
                 found[r["fact_id"]].append(r)
         return found
 
-    for name, query in (("quote", lambda ids: select(evidence.c.fact_id, evidence.c.quote, evidence.c.sentence_idx)
-                         .where(evidence.c.fact_id.in_(ids))),
-                        ("fields", lambda ids: select(facts.c.id, facts.c.data, fact_merges.c.reason)
-                         .join(fact_merges, fact_merges.c.fact_id == facts.c.id).where(facts.c.id.in_(ids)))):
+    for name, query in (("quote", select(evidence.c.fact_id, evidence.c.quote, evidence.c.sentence_idx)),
+                        ("fields", select(facts.c.id, facts.c.data, fact_merges.c.reason)
+                         .join(fact_merges, fact_merges.c.fact_id == facts.c.id))):
         if name == "fields" and not fields:
             break
         missing = wanting(name)
         ids = sorted(missing)
-        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-            for fid, a, b in conn.execute(query(chunk)):
+        key = query.selected_columns[0]
+        # many reports: one pass over the table beats looking each up by its text id
+        chunks = [None] if len(ids) > _DETAILS_SCAN else (ids[i:i + 500] for i in range(0, len(ids), 500))
+        for chunk in chunks:
+            for fid, a, b in conn.execute(query if chunk is None else query.where(key.in_(chunk))):
+                if fid not in missing:
+                    continue
                 found = {"quote": a, "sentence_idx": b} if name == "quote" else {"fields": json.loads(a), "reason": b}
                 for r in missing[fid]:
                     r.update(found)
