@@ -533,3 +533,19 @@ def test_a_bare_weekday_after_a_future_verb_is_the_coming_one():
     assert values("The minister met reporters on Sunday.", base) == ["2025-10-26"]
     assert values("The secretary, who is due in Hanoi on Sunday, will meet the minister.", base) == ["2025-11-02"]
     assert values("The ship will arrive in Da Nang on Tuesday.", base) == ["2025-11-04"]
+
+
+def test_a_bare_month_after_the_publication_date_is_last_years_unless_the_sentence_looks_ahead():
+    # news reports what happened: "in May awarded" in a November article is the May before
+    assert values("In the air, the Pentagon in May awarded Insitu a contract.", "2019-11-20") == ["2019-05"]
+    assert values("Vietnam opened the port in December, officials said.", "2019-11-20") == ["2018-12"]
+    # a look ahead anywhere in the sentence keeps the nearest one
+    assert values("The exercise in May will involve six ships.", "2019-11-20") == ["2020-05"]
+    assert values("The navy expects the cutter in January.", "2019-11-20") == ["2020-01"]
+    assert values("Talks held in March produced a deal.", "2019-11-20") == ["2019-03"]
+
+
+def test_years_ago_this_week_keeps_the_month():
+    assert values("A year ago this week, the president flew to Hanoi.", "2024-09-09") == ["2023-09"]
+    assert values("Two years ago this month the ship arrived.", "2024-09-09") == ["2022-09"]
+    assert values("A year ago, the president flew to Hanoi.", "2024-09-09") == ["2023"]

@@ -19,6 +19,8 @@ SEEDS_GOLD = SHARED / "gold" / "seeds.jsonl"
 CORPUS_GOLD = ROOT / "eval" / "corpus_gold.jsonl"
 HELDOUT = ROOT / "eval" / "heldout"
 HELDOUT_GOLD = ROOT / "eval" / "heldout_gold.jsonl"
+HELDOUT2 = ROOT / "eval" / "heldout2"
+HELDOUT2_GOLD = ROOT / "eval" / "heldout2_gold.jsonl"
 KINDS = ("figure", "agreement", "transfer", "event")
 
 
@@ -54,21 +56,36 @@ def test_corpus_floor(corpus_store, scores, kind):
     _check(_scores("corpus", corpus_store, CORPUS_GOLD, scores)[kind], FLOORS["corpus"][kind])
 
 
-@pytest.fixture(scope="module")
-def heldout_store(tmp_path_factory):
-    """The held-out documents (not their README), ingested once."""
+def _ingested(folder, tmp_path_factory, expected: int):
+    """A held-out folder's documents (not its README), ingested into a new store."""
     import bilat
 
-    db = tmp_path_factory.mktemp("heldout") / "heldout.db"
-    report = bilat.ingest([str(p) for p in sorted(HELDOUT.iterdir()) if p.name != "README.md"], db=str(db))
-    assert report.ok and len(report.items) == 10, report.failed
-    with bilat.open_store(db) as store:
+    db = tmp_path_factory.mktemp(folder.name) / "heldout.db"
+    report = bilat.ingest([str(p) for p in sorted(folder.iterdir()) if p.name != "README.md"], db=str(db))
+    assert report.ok and len(report.items) == expected, report.failed
+    return bilat.open_store(db)
+
+
+@pytest.fixture(scope="module")
+def heldout_store(tmp_path_factory):
+    with _ingested(HELDOUT, tmp_path_factory, 10) as store:
+        yield store
+
+
+@pytest.fixture(scope="module")
+def heldout2_store(tmp_path_factory):
+    with _ingested(HELDOUT2, tmp_path_factory, 8) as store:
         yield store
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_heldout_floor(heldout_store, scores, kind):
     _check(_scores("heldout", heldout_store, HELDOUT_GOLD, scores)[kind], FLOORS["heldout"][kind])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_second_heldout_floor(heldout2_store, scores, kind):
+    _check(_scores("heldout2", heldout2_store, HELDOUT2_GOLD, scores)[kind], FLOORS["heldout2"][kind])
 
 
 @needs_shared

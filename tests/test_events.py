@@ -422,3 +422,9 @@ def test_an_upgrade_in_a_when_clause_after_a_date_takes_that_date():
     assert pairs("In September 2023 the two countries became comprehensive strategic partners.") == [
         ("relationship_upgrade", "2023-09")]
     assert pairs("Vietnam became a key partner in the region in 2020.") == []
+    assert pairs("In September 2023 the two former enemies lifted their ties to a comprehensive strategic "
+                 "partnership.") == [("relationship_upgrade", "2023-09")]
+    assert pairs("In September 2023 the two countries jumped straight to a comprehensive strategic "
+                 "partnership.") == [("relationship_upgrade", "2023-09")]
+    assert pairs("In May 2016 Washington lifted the remaining arms embargo on its former enemy.") != [
+        ("relationship_upgrade", "2016-05")]

@@ -235,3 +235,13 @@ def test_every_repeated_paragraph_yields_its_figures():
     adoc = AnnotatedDocument(text=text, published="2025-01-10")
     found = extract(adoc)
     assert len(found) == 4 * 14
+
+
+def test_a_number_without_a_noun_after_it_counts_nothing_of_its_own():
+    found = figures("Six more followed a year later.")
+    assert all(f.fields.get("counted") not in ("more", "other", "additional") for f in found)
+
+
+def test_in_the_region_of_is_approximate():
+    (f,) = figures("From 1961 to 1971 U.S. forces sprayed in the region of 20 million gallons of herbicides.")
+    assert f.fields["value"] == 20_000_000 and f.fields["qualifier"] == "approx"

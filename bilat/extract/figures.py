@@ -441,8 +441,8 @@ def _counted(s: str, pos: int, rules: _Rules) -> tuple[str, str, int] | None:
                 break
     while np and np[-1][0].lower() in ("and", "or"):
         np.pop()
-    if not np:
-        return None
+    if not np or np[-1][0].lower() in rules.modifiers:
+        return None  # "Six more followed": no noun after the number
     head = _singular(np[-1][0], rules)
     mods = []
     for word, _, _ in np[:-1]:

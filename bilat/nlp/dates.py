@@ -696,6 +696,8 @@ def _h_ago(m, ctx):
     if unit in ("week", "day") and bd is None:
         return None
     y, mo, d = _shift(by, bm, bd, unit, -n)
+    if m.groupdict().get("this") and unit in ("year", "decade") and bm is not None:
+        mo, d = bm, None  # "a year ago this week": the same month, a year back
     if not _valid(y, mo, d):
         return None
     return _C(m.start(), m.end(), y, mo, d, relative=True)
@@ -880,7 +882,8 @@ _RULES_SRC = [
      r"This\s+morning|this\s+afternoon|This\s+afternoon|this\s+evening|This\s+evening|hôm\s+qua|hôm\s+nay|"
      r"ngày\s+mai|Hôm\s+qua|Hôm\s+nay|Ngày\s+mai)(?!\w)", 0, _h_dayword, ""),
     (rf"(?P<wd>{_WEEKDAY_ALT})\b", 0, _h_weekday, ""),
-    (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+ago\b", re.I, _h_ago, None),
+    (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+ago\b"
+     r"(?:,?\s+this\s+(?P<this>week|month)\b)?", re.I, _h_ago, None),
     (rf"\b(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?|decades?)\s+"
      r"(?P<dir>later|after|afterwards?|earlier|before)\b", re.I, _h_anchor_n, None),
     (rf"{_ci('the')}\s+(?P<rel>following|next|previous|preceding|prior|same|subsequent)\s+(?P<unit>year|month|day)"
@@ -927,7 +930,7 @@ _TRIGGERS = {
     "year": (re.compile(r"[12]\d\d\d"), 45, 16),
     "fiscal": (re.compile(r"FY|fiscal|Fiscal|FISCAL"), 2, 24),
     "rel": (re.compile(f"(?:{_REL_TRIGGER})"), 30, 24),
-    "ago": (re.compile(r"ago|AGO"), 30, 4),
+    "ago": (re.compile(r"ago|AGO"), 30, 20),  # 20: "a year ago this week"
     "anchor": (re.compile(_ci("later", "after", "afterward", "earlier", "before")), 30, 12),
     "vi": (re.compile(r"ngày|tháng|năm|tuần|Ngày|Tháng|Năm|Tuần|NGÀY|THÁNG|NĂM|TUẦN|sang|Sang|hôm|Hôm"), 20, 40),
 }
@@ -975,6 +978,16 @@ _FUTURE_BEFORE = re.compile(
     r"\b(?:plan(?:ned|s)?|schedul(?:ed|es)|slated|set|due|expected|will(?:\s+\w+){1,4}|to\s+be\s+\w+|"
     r"(?:is|are)\s+to\s+\w+)\s+(?:(?:for|in|on|by|until|till|from|to|through)\s+)?(?:(?:early|mid|late)[\s-]+)?$",
     re.I)
+_FUTURE_CUE = re.compile(r"\b(?:will|shall|would|due|expect(?:s|ed)?|plan(?:s|ned)?|schedul(?:ed|es)|slated|"
+                         r"upcoming|next|forthcoming|to\s+be\s+\w+|(?:is|are)\s+to|intends?|aims?\s+to)\b|'ll\b",
+                         re.I)
+
+
+def _future_sentence(text: str, pos: int) -> bool:
+    start, end = _sentence_bounds(text, pos)
+    return _FUTURE_CUE.search(text, start, end) is not None
+
+
 _PAST_BEFORE = re.compile(r"(?:\b(?:since|after)|(?<!\w)(?:từ|kể từ))\s+$", re.I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+")
 _RANGE_GAP = re.compile(r"\s*(?:(?P<dash>[-–—])|to|through|till|until|and|đến|tới)\s*", re.I)
@@ -1112,6 +1125,11 @@ def _resolve(chosen: list[_C], ctx: _Ctx) -> list[_C]:
             elif ctx.base:
                 past = _PAST_BEFORE.search(text, max(0, c.start - 12), c.start) is not None
                 c.y = _nearest_year(ctx.base, c.m, c.d, past, future)
+                if (not (past or future) and ctx.base[1] is not None and (c.y, c.m) > ctx.base[:2]
+                        and not _future_sentence(text, c.start)):
+                    # news reports what has happened: a bare month ahead of the publication date,
+                    # in a sentence that looks nowhere ahead, is the last one ("in May awarded")
+                    c.y = _nearest_year(ctx.base, c.m, c.d, past=True)
             else:
                 out.append(c)  # unresolved: a range ("between March and May 2024") may still give it a year
                 continue
