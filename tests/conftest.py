@@ -56,3 +56,20 @@ def corpus_store(tmp_path_factory):
 
 def stored_text(store, name: str) -> str:
     return store.document(name)["text"]
+
+
+def random_series(rng, name: str, size: int):
+    """A series of ``size`` random figures (values, qualifiers, dates of every precision,
+    one or two of 12 documents), ordered as build_series orders them."""
+    from bilat.resolve.series import Point, Series
+
+    dates = ["2021", "2021-03", "2021-03-05", "2021-03-20", "2021-04", "2021-04-02", "2022", "2022-01-09", None]
+    points = []
+    for i in range(size):
+        docs = rng.sample(range(12), rng.choice([1, 1, 2]))
+        points.append(Point(f"{name}{i}", float(rng.choice([90, 100, 101, 120, 300])), "USD",
+                            rng.choice(["exact", "approx", "at_least", "at_most"]), rng.choice(dates),
+                            rng.choice(["level", "level", "increment"]), len(docs),
+                            [{"document_id": d} for d in docs]))
+    points.sort(key=lambda p: (p.as_of or "", p.value))
+    return Series(name, name.upper(), "USD", "general", points)

@@ -13,7 +13,7 @@ import random
 import sqlite3
 from itertools import combinations
 
-from conftest import CORPUS
+from conftest import CORPUS, random_series
 
 import bilat
 from bilat import pipeline
@@ -90,25 +90,13 @@ def test_migration_fills_the_summaries_of_an_older_store(tmp_path):
         assert_outline_matches(store)
 
 
-def random_series(seed: int) -> list[Series]:
+def two_series(seed: int) -> list[Series]:
     rng = random.Random(seed)
-    dates = ["2021", "2021-03", "2021-03-05", "2021-03-20", "2021-04", "2021-04-02", "2022", "2022-01-09", None]
-    out = []
-    for name in ("x", "y"):
-        points = []
-        for i in range(90):
-            docs = rng.sample(range(12), rng.choice([1, 1, 2]))
-            points.append(Point(f"{name}{i}", float(rng.choice([90, 100, 101, 120, 300])), "USD",
-                                rng.choice(["exact", "approx", "at_least", "at_most"]), rng.choice(dates),
-                                rng.choice(["level", "level", "increment"]), len(docs),
-                                [{"document_id": d} for d in docs]))
-        points.sort(key=lambda p: (p.as_of or "", p.value))
-        out.append(Series(name, name.upper(), "USD", "general", points))
-    return out
+    return [random_series(rng, name, 90) for name in ("x", "y")]
 
 
 def test_conflict_digest_agrees_with_listing_every_conflict():
-    series = random_series(11)
+    series = two_series(11)
     every = find_conflicts(series)
     assert len(every) > 100
     wanted = frozenset({2, 5})
@@ -137,7 +125,7 @@ def test_conflict_digest_agrees_with_listing_every_conflict():
 
 
 def test_conflicts_come_in_the_order_of_comparing_every_pair():
-    (series, _) = random_series(5)
+    (series, _) = two_series(5)
     levels = [p for p in series.points if p.change != "increment" and p.as_of]
     by_year = {}
     for p in levels:

@@ -857,19 +857,12 @@ def test_conflicts_match_checking_every_pair():
     what comparing every pair of one series finds."""
     import random
 
-    from bilat.resolve.series import Point, Series, find_conflicts, overlaps, same_period
+    from conftest import random_series
 
-    rng = random.Random(7)
-    dates = ["2021", "2021-03", "2021-03-05", "2021-03-20", "2021-04", "2021-04-02", "2022", "2022-01-09", None]
-    points = []
-    for i in range(160):
-        docs = rng.sample(range(12), rng.choice([1, 1, 2]))
-        points.append(Point(f"m{i}", float(rng.choice([90, 100, 101, 120, 300])), "USD",
-                            rng.choice(["exact", "approx", "at_least", "at_most"]), rng.choice(dates),
-                            rng.choice(["level", "level", "increment"]), len(docs),
-                            [{"document_id": d} for d in docs]))
-    points.sort(key=lambda p: (p.as_of or "", p.value))
-    series = Series("x", "X", "USD", "general", points)
+    from bilat.resolve.series import find_conflicts, overlaps, same_period
+
+    series = random_series(random.Random(7), "m", 160)
+    points = series.points
     expected = [
         (a.merged_id, b.merged_id) for a, b in combinations(
             [p for p in points if p.change != "increment" and p.as_of], 2)

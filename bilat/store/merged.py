@@ -142,20 +142,24 @@ def _add_outline(kept: dict, row: dict, published: str | None) -> dict:
 def _stored(kind: str, kept: dict) -> dict[str, str]:
     """The ``summary`` and ``outlines`` columns of a merged fact."""
     outlines = kept["reports"]
-    summary = {"fields": _represented(kind, kept["base"], outlines), "area": outlines[0][_AREA],
+    summary = {"fields": _represented(kind, kept["base"], ((o[_DATE], o[_AS_OF], o[_STATUS]) for o in outlines)),
+               "area": outlines[0][_AREA],
                "documents": list(dict.fromkeys(o[_DOC] for o in outlines))}
     return {"summary": _dumps(summary), "outlines": _dumps(outlines)}
 
 
-def _represented(kind: str, base: dict, outlines: list) -> dict:
-    """As :func:`_representative`, from the first report's fields and every report's outline."""
+def _represented(kind: str, base: dict, stated) -> dict:
+    """A merged fact's own fields: the first report's (``base``), with the most specific
+    date and, for transfers, the furthest status that any report states; ``stated`` holds
+    each report's (date, as_of, status)."""
+    stated = list(stated)
     fields = dict(base)
-    for name, at in (("as_of", _AS_OF), ("date", _DATE)):
-        dates = [o[at] for o in outlines if o[at]]
+    for name, at in (("as_of", 1), ("date", 0)):
+        dates = [s[at] for s in stated if s[at]]
         if dates:
             fields[name] = max(dates, key=_specificity)
     if kind == "transfer":
-        statuses = [o[_STATUS] for o in outlines if o[_STATUS] in _STATUS_ORDER]
+        statuses = [s[2] for s in stated if s[2] in _STATUS_ORDER]
         if statuses:
             fields["status"] = max(statuses, key=_STATUS_ORDER.index)
     return fields
@@ -408,15 +412,5 @@ def _specificity(date) -> tuple:
 
 
 def _representative(kind: str, reports: list[dict]) -> dict:
-    """The merged fact's fields: the most specific date and, for transfers,
-    the furthest status any report gives."""
-    fields = dict(reports[0])
-    for name in ("as_of", "date"):
-        dates = [r.get(name) for r in reports if r.get(name)]
-        if dates:
-            fields[name] = max(dates, key=_specificity)
-    if kind == "transfer":
-        statuses = [r.get("status") for r in reports if r.get("status") in _STATUS_ORDER]
-        if statuses:
-            fields["status"] = max(statuses, key=_STATUS_ORDER.index)
-    return fields
+    """The merged fact's fields from its reports' fields, in reading order."""
+    return _represented(kind, reports[0], ((r.get("date"), r.get("as_of"), r.get("status")) for r in reports))
