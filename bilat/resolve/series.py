@@ -11,8 +11,10 @@ breakdown or a change, not a disagreement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np  # imported where conflicts are compared: every command would pay for it
 
 from bilat.bulk import without_gc
 
@@ -179,6 +181,8 @@ def conflict_digest(series_list: list[Series], limit: int, wanted=frozenset(), s
     either side is in the area and either side in the period. ``by_doc``
     ignores the scope.
     """
+    import numpy as np
+
     found, digest = _Pairs(series_list), Digest()
     first, second, points = found.first, found.second, found.points
     if wanted and len(first):
@@ -238,12 +242,15 @@ class _Pairs:
                     ends += [len(self.points)] * len(group)
                     self._series.append(series)
         self._owner = owners
-        self.first, self.second = self._compare(np.array(ends, dtype=np.int64))
+        self.first, self.second = self._compare(ends)
 
     def series_of(self, i: int) -> Series:
         return self._series[self._owner[i]]
 
-    def _compare(self, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _compare(self, ends: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        ends = np.array(ends, dtype=np.int64)
         points = self.points
         n = len(points)
         if n < 2:
