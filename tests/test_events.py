@@ -428,3 +428,13 @@ def test_an_upgrade_in_a_when_clause_after_a_date_takes_that_date():
                  "partnership.") == [("relationship_upgrade", "2023-09")]
     assert pairs("In May 2016 Washington lifted the remaining arms embargo on its former enemy.") != [
         ("relationship_upgrade", "2016-05")]
+
+
+def test_a_meeting_ahead_is_planned_talks_but_meeting_a_need_is_not():
+    _, found = run("On Monday the president is due to meet Prime Minister Phạm Minh Chính in Hanoi.",
+                   published="2023-09-11")
+    assert [(f.fields["type"], f.fields["date"], f.fields["modality"]) for f in found] == [
+        ("talks", "2023-09-11", "planned")]
+    assert pairs("The defence minister will meet his counterpart in Hanoi in March 2026.") == [("talks", "2026-03")]
+    assert pairs("The coast guard will meet the demand for patrols in 2026.") == []
+    assert pairs("Vietnam will meet NATO standards in 2030.") == []
