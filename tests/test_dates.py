@@ -549,3 +549,10 @@ def test_years_ago_this_week_keeps_the_month():
     assert values("A year ago this week, the president flew to Hanoi.", "2024-09-09") == ["2023-09"]
     assert values("Two years ago this month the ship arrived.", "2024-09-09") == ["2022-09"]
     assert values("A year ago, the president flew to Hanoi.", "2024-09-09") == ["2023"]
+
+
+def test_a_month_of_last_this_or_next_year():
+    assert values("The carrier's call in March last year was the first.", "2019-11-20") == ["2018-03"]
+    assert values("Talks resume in June next year.", "2019-11-20") == ["2020-06"]
+    assert values("The ship came on June 5 of last year.", "2019-11-20") == ["2018-06-05"]
+    assert values("In March this year the cutter arrived.", "2019-11-20") == ["2019-03"]

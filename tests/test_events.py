@@ -438,3 +438,9 @@ def test_a_meeting_ahead_is_planned_talks_but_meeting_a_need_is_not():
     assert pairs("The defence minister will meet his counterpart in Hanoi in March 2026.") == [("talks", "2026-03")]
     assert pairs("The coast guard will meet the demand for patrols in 2026.") == []
     assert pairs("Vietnam will meet NATO standards in 2030.") == []
+
+
+def test_a_ships_call_at_a_port_is_a_port_call():
+    assert pairs("The USS Carl Vinson's call at Da Nang in March 2018 was the first by a carrier since the war.") == [
+        ("port_call", "2018-03")]
+    assert pairs("Vietnam's call in 2019 for restraint at sea was echoed by ships' captains.") == []

@@ -465,6 +465,18 @@ def _h_month_alone(m, ctx):
     return _C(m.start(), m.end(), None, mo, relative=True, yearless=True)
 
 
+def _h_month_rel_year(m, ctx):
+    """ "March last year", "June 5 of next year": the month of the year before or after the base."""
+    if not ctx.base:
+        return None
+    y = ctx.base[0] + {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
+    mo = _mnum(m["m1"])
+    d = int(m["d1"]) if m.groupdict().get("d1") else None
+    if not _valid(y, mo, d):
+        return None
+    return _C(m.start(), m.end(), y, mo, d, relative=True)
+
+
 def _h_year_range(m, ctx):
     y1 = int(m["y1"])
     if not 1900 <= y1 <= 2099:
@@ -851,6 +863,8 @@ _RULES_SRC = [
     # month + year, month ranges, months alone after a preposition
     (rf"{_M('m1')}\s*(?:[-–—]|to|through|until)\s*{_M('m2')},?\s+(?:of\s+)?{_Y('y')}", 0, _h_month_range, ""),
     (rf"{_M('m1')},?\s+(?:of\s+)?{_Y('y')}", 0, _h_my, ""),
+    (rf"{_M('m1')}(?:\s+{_D('d1')})?,?\s+(?:of\s+)?(?P<rel>{_ci('this', 'last', 'next')})\s+year\b", 0,
+     _h_month_rel_year, ""),
     (rf"{_M('m1')}(?!\s*\d)", 0, _h_month_alone, ""),
     # periods
     (rf"(?P<ord>{_ci('first', 'second', 'third', 'fourth', 'last')}|1st|2nd|3rd|4th)\s+(?P<unit>quarter|half)\s+"
