@@ -444,3 +444,11 @@ def test_a_ships_call_at_a_port_is_a_port_call():
     assert pairs("The USS Carl Vinson's call at Da Nang in March 2018 was the first by a carrier since the war.") == [
         ("port_call", "2018-03")]
     assert pairs("Vietnam's call in 2019 for restraint at sea was echoed by ships' captains.") == []
+
+
+def test_peacekeepers_setting_out_are_a_deployment():
+    assert pairs("Its first peacekeepers, two officers, left for the UN mission in South Sudan in June 2014.") == [
+        ("other", "2014-06")]
+    assert pairs("Sixty-three medics flew out to take over UN medical duties in Bentiu in October 2018.") == [
+        ("other", "2018-10")]
+    assert pairs("The minister left for Washington in June 2014 to discuss the plan.") == []
