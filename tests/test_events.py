@@ -452,9 +452,3 @@ def test_peacekeepers_setting_out_are_a_deployment():
     assert pairs("Sixty-three medics flew out to take over UN medical duties in Bentiu in October 2018.") == [
         ("other", "2018-10")]
     assert pairs("The minister left for Washington in June 2014 to discuss the plan.") == []
-
-
-def test_a_joint_statement_released_or_issued_is_adopted():
-    assert pairs("The two countries issued a joint statement in July 2013 on their partnership.") == [
-        ("agreement_signing", "2013-07")]
-    assert pairs("The ministry released figures in May 2024 on unexploded ordnance.") == []
