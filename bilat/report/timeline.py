@@ -79,20 +79,22 @@ class Library:
     @staticmethod
     def source_keys(reports: list[dict]) -> set[tuple]:
         """The keys of :meth:`sources`, without building them."""
-        first: dict[int, dict] = {}
-        for r in reports:
-            seen = first.get(r["document_id"])
-            if seen is None or (r.get("start") or 0) < (seen.get("start") or 0):
-                first[r["document_id"]] = r
-        return {(r["document_id"], r["start"], r["end"]) for r in first.values()}
+        return {(r["document_id"], r["start"], r["end"]) for r in _first_per_document(reports)}
 
     def sources(self, reports: list[dict]) -> list[Source]:
         """One source per document (its first report in the text), oldest document first."""
-        first: dict[int, dict] = {}
-        for r in sorted(reports, key=lambda r: (r["document_id"], r.get("start") or 0)):
-            first.setdefault(r["document_id"], r)
-        found = [self.source(r) for r in first.values()]
+        found = [self.source(r) for r in _first_per_document(reports)]
         return sorted(found, key=lambda s: (s.published or "9999", s.document_id))
+
+
+def _first_per_document(reports) -> list[dict]:
+    """Each document's first report in its text (the first given, on a tie)."""
+    first: dict[int, dict] = {}
+    for r in reports:
+        seen = first.get(r["document_id"])
+        if seen is None or (r.get("start") or 0) < (seen.get("start") or 0):
+            first[r["document_id"]] = r
+    return list(first.values())
 
 
 # -- dates ----------------------------------------------------------------------
